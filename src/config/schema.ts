@@ -16,7 +16,7 @@ export interface Setting {
   readonly description: string;
 }
 
-const int = (min: number, max: number): SettingKind => ({ type: 'int', min, max });
+const int = (min: number, max: number) => ({ type: 'int' as const, min, max });
 
 export const SETTINGS = {
   env: {

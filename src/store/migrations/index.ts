@@ -1,4 +1,6 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import type { Database } from '../schema.ts';
 import * as m0001 from './0001_foundation.ts';
 
 /** Migrations in order; names sort lexically. */
@@ -8,7 +10,8 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+export async function migrateToLatest(store: Kysely<Database>): Promise<string[]> {
+  const db = store as unknown as Kysely<unknown>;
   const migrator = new Migrator({ db, provider, migrationTableName: 'pc_migrations', migrationLockTableName: 'pc_migrations_lock' });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
