@@ -5,6 +5,7 @@ import { createServices, type Services } from './container.ts';
 import { buildApp } from './http/app.ts';
 import { checkPassword } from './identity/index.ts';
 import { createLogger } from './logger.ts';
+import { seedDemoAccount } from './trading/demo.ts';
 
 /**
  * On first start in development, a demo customer with a generated password,
@@ -15,11 +16,18 @@ export async function seedDemoUser(services: Services, print: (line: string) => 
   if (!config.demoUser || (await services.identity.users.count()) > 0) return;
   let password = '';
   do password = randomBytes(15).toString('base64url');
-  while (checkPassword(password, { loginName: 'demo', email: 'demo@example.com' }, { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength }));
-  await services.identity.createUser(
+  while (
+    checkPassword(
+      password,
+      { loginName: 'demo', email: 'demo@example.com' },
+      { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
+    )
+  );
+  const demo = await services.identity.createUser(
     { loginName: 'demo', email: 'demo@example.com', displayName: 'Demo Customer', password },
     { interface: 'cli' },
   );
+  await seedDemoAccount(services.trading, demo.id, { interface: 'cli' });
   print('');
   print('  A demo customer was created. This password is shown once and never again:');
   print(`    login name: demo`);

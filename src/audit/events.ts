@@ -1,15 +1,19 @@
 /**
  * The closed list of audit event names, `<entity>.<past-tense verb>`.
- * docs/audit.md lists them with their meaning.
+ * docs/audit.md lists them with their meaning. Each domain keeps its own
+ * names in `names/`.
  */
-export const AUDIT_EVENTS = [
+import { AUTHN_EVENTS } from './names/authn.ts';
+import { CREDENTIAL_EVENTS } from './names/credentials.ts';
+import { TRADING_EVENTS } from './names/trading.ts';
+
+const FOUNDATION_EVENTS = [
   'user.created',
   'user.locked',
   'user.unlocked',
   'user.disabled',
   'user.enabled',
   'user.password_changed',
-  'login.started',
   'login.succeeded',
   'login.failed',
   'login.throttled',
@@ -20,6 +24,13 @@ export const AUDIT_EVENTS = [
   'session.expired',
   'access.denied',
   'audit.verified',
+] as const;
+
+export const AUDIT_EVENTS = [
+  ...FOUNDATION_EVENTS,
+  ...AUTHN_EVENTS,
+  ...TRADING_EVENTS,
+  ...CREDENTIAL_EVENTS,
 ] as const;
 
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];

@@ -1,13 +1,22 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../store/db.ts';
-import type { Database } from '../store/schema.ts';
 import { newId } from '../store/ids.ts';
+import type { Database } from '../store/schema.ts';
 import { chainHash, GENESIS_HASH, type VerifyResult } from './chain.ts';
 import type { AuditEvent, AuditEventName, AuditInput, AuditOutcome } from './events.ts';
 import type { AuditEventsTable } from './tables.ts';
 
 /** Keys whose values are never written to the trail, whatever a caller passes. */
 const SECRET_KEY = /pass(word)?|secret|token|cookie|authorization|signature|otp|code$/i;
+
+/** Rows per INSERT statement: well below SQLite's limit of 32,766 bound parameters. */
+const INSERT_CHUNK = 500;
+
+interface AppendJob {
+  inputs: readonly AuditInput[];
+  resolve(events: AuditEvent[]): void;
+  reject(error: unknown): void;
+}
 
 export interface AuditQuery {
   userId?: string;
@@ -26,6 +35,9 @@ export class AuditTrail {
   readonly #rowLocks: boolean;
   readonly #now: () => number;
   readonly #listeners = new Set<(e: AuditEvent) => void>();
+  #queue: AppendJob[] = [];
+  #scheduled = false;
+  #writing: Promise<void> | null = null;
 
   constructor(store: Store, now: () => number = Date.now) {
     this.#db = store.db;
@@ -40,39 +52,112 @@ export class AuditTrail {
   }
 
   async record(input: AuditInput): Promise<AuditEvent> {
+    const [event] = await this.recordAll([input]);
+    return event!;
+  }
+
+  /**
+   * Appends several events together and in the given order; resolves once they are committed.
+   * Appends requested during one turn of the event loop share one transaction (group append):
+   * under load, one head update and a few multi-row inserts serve many requests.
+   */
+  recordAll(inputs: readonly AuditInput[]): Promise<AuditEvent[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ inputs, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => void this.#drain());
+      }
+    });
+  }
+
+  /**
+   * Appends inside the caller's transaction (events that must commit with the rows they describe).
+   * The caller passes the returned rows to `announce` once its transaction has committed.
+   */
+  async appendWithin(trx: Transaction<Database>, inputs: readonly AuditInput[]): Promise<AuditEventsTable[]> {
+    if (inputs.length === 0) return [];
+    const head = await trx
+      .selectFrom('audit_head')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .$if(this.#rowLocks, (q) => q.forUpdate())
+      .executeTakeFirstOrThrow();
+    let { seq, hash } = head;
+    const out: AuditEventsTable[] = [];
+    for (const input of inputs) {
+      const fields = this.#fields(input, ++seq);
+      const full: AuditEventsTable = { ...fields, prev_hash: hash, hash: chainHash(hash, fields) };
+      hash = full.hash;
+      out.push(full);
+    }
+    for (let i = 0; i < out.length; i += INSERT_CHUNK) {
+      await trx
+        .insertInto('audit_events')
+        .values(out.slice(i, i + INSERT_CHUNK))
+        .execute();
+    }
+    await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+    return out;
+  }
+
+  /** Tells the observers about committed events. */
+  announce(rows: readonly AuditEventsTable[]): AuditEvent[] {
+    const events = rows.map(toEvent);
+    for (const e of events) for (const l of this.#listeners) l(e);
+    return events;
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#writing) await this.#writing;
+    this.#scheduled = false;
+    const jobs = this.#queue;
+    this.#queue = [];
+    if (jobs.length === 0) return;
+    this.#writing = this.#write(jobs);
+    await this.#writing;
+    this.#writing = null;
+  }
+
+  async #write(jobs: readonly AppendJob[]): Promise<void> {
+    try {
+      const rows = await this.#db.transaction().execute((trx) =>
+        this.appendWithin(
+          trx,
+          jobs.flatMap((j) => j.inputs),
+        ),
+      );
+      const events = this.announce(rows);
+      let at = 0;
+      for (const job of jobs) {
+        job.resolve(events.slice(at, at + job.inputs.length));
+        at += job.inputs.length;
+      }
+    } catch (error) {
+      for (const job of jobs) job.reject(error);
+    }
+  }
+
+  #fields(input: AuditInput, seq: number) {
     const data: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input.data ?? {})) data[k] = SECRET_KEY.test(k) ? '[redacted]' : v;
-    const row = await this.#db.transaction().execute(async (trx) => {
-      const head = await trx
-        .selectFrom('audit_head')
-        .select(['seq', 'hash'])
-        .where('id', '=', 1)
-        .$if(this.#rowLocks, (q) => q.forUpdate())
-        .executeTakeFirstOrThrow();
-      const fields = {
-        seq: head.seq + 1,
-        id: newId('evt'),
-        at: this.#now(),
-        name: input.name,
-        outcome: input.outcome,
-        reason: input.reason ?? null,
-        actor_user_id: input.actorUserId ?? null,
-        subject_user_id: input.subjectUserId ?? input.actorUserId ?? null,
-        interface: input.interface ?? null,
-        session_id: input.sessionId ?? null,
-        device_id: input.deviceId ?? null,
-        ip: input.ip ?? null,
-        request_id: input.requestId ?? null,
-        data: JSON.stringify(data),
-      };
-      const full: AuditEventsTable = { ...fields, prev_hash: head.hash, hash: chainHash(head.hash, fields) };
-      await trx.insertInto('audit_events').values(full).execute();
-      await trx.updateTable('audit_head').set({ seq: full.seq, hash: full.hash }).where('id', '=', 1).execute();
-      return full;
-    });
-    const event = toEvent(row);
-    for (const l of this.#listeners) l(event);
-    return event;
+    return {
+      seq,
+      id: newId('evt'),
+      at: this.#now(),
+      name: input.name,
+      outcome: input.outcome,
+      reason: input.reason ?? null,
+      actor_user_id: input.actorUserId ?? null,
+      subject_user_id: input.subjectUserId ?? input.actorUserId ?? null,
+      interface: input.interface ?? null,
+      session_id: input.sessionId ?? null,
+      device_id: input.deviceId ?? null,
+      ip: input.ip ?? null,
+      request_id: input.requestId ?? null,
+      data: JSON.stringify(data),
+    };
   }
 
   async query(q: AuditQuery): Promise<AuditEvent[]> {
@@ -102,16 +187,25 @@ export class AuditTrail {
       for (const row of rows) {
         if (row.seq !== expectedSeq) return broken(checked, expectedSeq, `event ${expectedSeq} is missing`);
         if (row.prev_hash !== prev) return broken(checked, row.seq, 'previous-hash link does not match');
-        if (chainHash(prev, row) !== row.hash) return broken(checked, row.seq, 'event content does not match its hash');
+        if (chainHash(prev, row) !== row.hash)
+          return broken(checked, row.seq, 'event content does not match its hash');
         prev = row.hash;
         expectedSeq++;
         checked++;
       }
       if (rows.length < batchSize) break;
     }
-    const head = await this.#db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+    const head = await this.#db
+      .selectFrom('audit_head')
+      .selectAll()
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
     if (head.seq !== checked || head.hash !== prev) {
-      return broken(checked, head.seq, 'chain head does not match the last event (events removed from the end?)');
+      return broken(
+        checked,
+        head.seq,
+        'chain head does not match the last event (events removed from the end?)',
+      );
     }
     return { ok: true, checked, headSeq: head.seq };
   }

@@ -17,7 +17,8 @@ function str(flags: Flags, name: string): string | undefined {
 function intFlag(flags: Flags, name: string, fallback: number, max: number): number {
   const v = str(flags, name);
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max)
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
   return Number(v);
 }
 
@@ -25,10 +26,16 @@ export async function userCommand(services: Services, io: Io, args: string[], fl
   const [sub, target] = args;
   switch (sub) {
     case 'add': {
-      if (!target) throw new UsageError('usage: portcullis user add LOGIN_NAME [--email E] [--phone P] [--name N] [--admin] [--password-stdin]');
+      if (!target)
+        throw new UsageError(
+          'usage: portcullis user add LOGIN_NAME [--email E] [--phone P] [--name N] [--admin] [--password-stdin]',
+        );
       let password = flags['password-stdin'] ? (await io.readStdin()).replace(/\r?\n$/, '') : undefined;
       const generated = password === undefined;
-      while (password === undefined || (generated && checkPassword(password, { loginName: target }, { minLength: 12, maxLength: 256 }))) {
+      while (
+        password === undefined ||
+        (generated && checkPassword(password, { loginName: target }, { minLength: 12, maxLength: 256 }))
+      ) {
         password = randomBytes(15).toString('base64url');
       }
       const user = await services.identity.createUser(
@@ -50,7 +57,13 @@ export async function userCommand(services: Services, io: Io, args: string[], fl
       const users = await services.identity.users.list(intFlag(flags, 'limit', 100, 10000));
       printTable(
         io,
-        users.map((u) => ({ id: u.id, loginName: u.login_name, email: u.email, status: u.status, admin: u.is_admin === 1 })),
+        users.map((u) => ({
+          id: u.id,
+          loginName: u.login_name,
+          email: u.email,
+          status: u.status,
+          admin: u.is_admin === 1,
+        })),
         ['id', 'loginName', 'email', 'status', 'admin'],
       );
       return 0;
@@ -62,7 +75,14 @@ export async function userCommand(services: Services, io: Io, args: string[], fl
       if (!target) throw new UsageError(`usage: portcullis user ${sub} USER_ID_OR_LOGIN_NAME [--reason R]`);
       const user = await services.identity.findUser(target);
       const status = sub === 'lock' ? 'locked' : sub === 'disable' ? 'disabled' : 'active';
-      printObject(io, { ...(await services.identity.setStatus(user.id, status, str(flags, 'reason') ?? `cli_${sub}`, CLI_CTX)) });
+      printObject(io, {
+        ...(await services.identity.setStatus(
+          user.id,
+          status,
+          str(flags, 'reason') ?? `cli_${sub}`,
+          CLI_CTX,
+        )),
+      });
       return 0;
     }
     default:
@@ -70,13 +90,26 @@ export async function userCommand(services: Services, io: Io, args: string[], fl
   }
 }
 
-export async function sessionCommand(services: Services, io: Io, args: string[], flags: Flags): Promise<number> {
+export async function sessionCommand(
+  services: Services,
+  io: Io,
+  args: string[],
+  flags: Flags,
+): Promise<number> {
   const [sub, target] = args;
   if (sub === 'list') {
     const who = str(flags, 'user');
     const userId = who ? (await services.identity.findUser(who)).id : undefined;
     const sessions = await services.sessions.list(userId);
-    printTable(io, sessions as unknown as Array<Record<string, unknown>>, ['id', 'interface', 'ip', 'aal', 'createdAt', 'lastSeenAt', 'expiresAt']);
+    printTable(io, sessions as unknown as Array<Record<string, unknown>>, [
+      'id',
+      'interface',
+      'ip',
+      'aal',
+      'createdAt',
+      'lastSeenAt',
+      'expiresAt',
+    ]);
     return 0;
   }
   if (sub === 'revoke') {
@@ -88,19 +121,33 @@ export async function sessionCommand(services: Services, io: Io, args: string[],
   throw new UsageError('usage: portcullis session list [--user U] | revoke SESSION_ID');
 }
 
-export async function auditCommand(services: Services, io: Io, args: string[], flags: Flags): Promise<number> {
+export async function auditCommand(
+  services: Services,
+  io: Io,
+  args: string[],
+  flags: Flags,
+): Promise<number> {
   const [sub] = args;
   if (sub === 'verify') {
     const result = await services.audit.verify();
-    await services.audit.record({ ...CLI_CTX, name: 'audit.verified', outcome: result.ok ? 'success' : 'failure', data: { checked: result.checked } });
+    await services.audit.record({
+      ...CLI_CTX,
+      name: 'audit.verified',
+      outcome: result.ok ? 'success' : 'failure',
+      data: { checked: result.checked },
+    });
     if (io.json) io.out(JSON.stringify(result));
     else if (result.ok) io.out(`audit chain intact: ${result.checked} events verified`);
-    else io.out(`audit chain BROKEN at event ${result.brokenAt}: ${result.reason} (${result.checked} events verified before it)`);
+    else
+      io.out(
+        `audit chain BROKEN at event ${result.brokenAt}: ${result.reason} (${result.checked} events verified before it)`,
+      );
     return result.ok ? 0 : 1;
   }
   if (sub === 'tail') {
     const name = str(flags, 'name');
-    if (name && !(AUDIT_EVENTS as readonly string[]).includes(name)) throw new UsageError(`unknown event name ${name}`);
+    if (name && !(AUDIT_EVENTS as readonly string[]).includes(name))
+      throw new UsageError(`unknown event name ${name}`);
     const who = str(flags, 'user');
     const userId = who ? (await services.identity.findUser(who)).id : undefined;
     const events = await services.audit.query({

@@ -3,8 +3,9 @@ import { ConfigError, loadConfig } from '../config/index.ts';
 import { createServices } from '../container.ts';
 import { AppError } from '../errors/index.ts';
 import { startServer, stopOnSignals } from '../server.ts';
-import { openStore, migrateToLatest } from '../store/index.ts';
+import { migrateToLatest, openStore } from '../store/index.ts';
 import { auditCommand, sessionCommand, userCommand } from './admin-commands.ts';
+import { runDesk } from './desk/index.ts';
 import { EXIT, type Io, UsageError } from './output.ts';
 
 const HELP = `portcullis — secure access for brokerage accounts
@@ -20,6 +21,7 @@ usage: portcullis COMMAND [options] [--json]
   session revoke SESSION_ID
   audit verify                            recompute the hash chain (exit 1 when broken)
   audit tail [--limit N] [--user USER] [--name EVENT]
+  desk [COMMAND]                          the desktop terminal client (portcullis desk --help)
 
 Configuration comes from the environment (see docs/configuration.md).`;
 
@@ -37,7 +39,12 @@ export function processIo(json: boolean): Io {
 }
 
 /** Runs one CLI command; returns the exit code. */
-export async function runCli(argv: string[], makeIo: (json: boolean) => Io = processIo, env = process.env): Promise<number> {
+export async function runCli(
+  argv: string[],
+  makeIo: (json: boolean) => Io = processIo,
+  env = process.env,
+): Promise<number> {
+  if (argv[0] === 'desk') return runDesk(argv.slice(1), env);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -62,7 +69,13 @@ export async function runCli(argv: string[], makeIo: (json: boolean) => Io = pro
       const store = openStore(config.databaseUrl);
       const applied = await migrateToLatest(store.db);
       await store.close();
-      io.out(io.json ? JSON.stringify({ applied }) : applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      io.out(
+        io.json
+          ? JSON.stringify({ applied })
+          : applied.length
+            ? `applied: ${applied.join(', ')}`
+            : 'database is up to date',
+      );
       return EXIT.ok;
     }
     const handler = { user: userCommand, session: sessionCommand, audit: auditCommand }[command];
@@ -83,7 +96,11 @@ export async function runCli(argv: string[], makeIo: (json: boolean) => Io = pro
       return EXIT.config;
     }
     if (err instanceof AppError) {
-      io.err(io.json ? JSON.stringify({ error: { code: err.code, message: err.message } }) : `${err.code}: ${err.message}`);
+      io.err(
+        io.json
+          ? JSON.stringify({ error: { code: err.code, message: err.message } })
+          : `${err.code}: ${err.message}`,
+      );
       return err.status === 404 ? EXIT.notFound : EXIT.failure;
     }
     throw err;

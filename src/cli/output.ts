@@ -33,5 +33,7 @@ export function printTable(io: Io, rows: Array<Record<string, unknown>>, columns
 
 export function printObject(io: Io, value: Record<string, unknown>): void {
   if (io.json) io.out(JSON.stringify(value, null, 2));
-  else for (const [k, v] of Object.entries(value)) io.out(`${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
+  else
+    for (const [k, v] of Object.entries(value))
+      io.out(`${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
 }

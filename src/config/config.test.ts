@@ -21,7 +21,12 @@ test('defaults give the embedded development setup on port 8080 with SQLite in t
 
 test('every problem is reported at once', () => {
   try {
-    loadRawConfig({ PORTCULLIS_PORT: 'eighty', PORTCULLIS_LOG_LEVEL: 'loud', PORTCULLIS_LOGIN_MAX_FAILURES: '500', PORTCULLIS_TYPO: '1' });
+    loadRawConfig({
+      PORTCULLIS_PORT: 'eighty',
+      PORTCULLIS_LOG_LEVEL: 'loud',
+      PORTCULLIS_LOGIN_MAX_FAILURES: '500',
+      PORTCULLIS_TYPO: '1',
+    });
     assert.fail('expected ConfigError');
   } catch (err) {
     assert.ok(err instanceof ConfigError);
@@ -47,7 +52,8 @@ test('a configuration file is read, overlaid by the environment, and unknown key
 
 test('an idle limit longer than the absolute limit is refused', () => {
   assert.throws(
-    () => loadRawConfig({ PORTCULLIS_PORTAL_IDLE_SECONDS: '7200', PORTCULLIS_PORTAL_ABSOLUTE_SECONDS: '3600' }),
+    () =>
+      loadRawConfig({ PORTCULLIS_PORTAL_IDLE_SECONDS: '7200', PORTCULLIS_PORTAL_ABSOLUTE_SECONDS: '3600' }),
     /PORTAL_IDLE_SECONDS must not exceed/,
   );
 });
@@ -91,5 +97,11 @@ test('production with a configured key, https and no demo user starts without wa
 });
 
 test('plain http is allowed only for localhost', () => {
-  assert.throws(() => resolveConfig(loadRawConfig({ PORTCULLIS_PUBLIC_ORIGIN: 'http://broker.example', PORTCULLIS_KEK: KEK })), /only for localhost/);
+  assert.throws(
+    () =>
+      resolveConfig(
+        loadRawConfig({ PORTCULLIS_PUBLIC_ORIGIN: 'http://broker.example', PORTCULLIS_KEK: KEK }),
+      ),
+    /only for localhost/,
+  );
 });

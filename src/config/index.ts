@@ -52,7 +52,9 @@ export function resolveConfig(raw: Readonly<RawConfig>, options: { createDataDir
     );
   }
   if (!production && plainLocalhost) {
-    warnings.push('INSECURE DEVELOPMENT DEFAULT: plain http on localhost; session cookies are not marked Secure');
+    warnings.push(
+      'INSECURE DEVELOPMENT DEFAULT: plain http on localhost; session cookies are not marked Secure',
+    );
   }
   if (problems.length > 0 || !keyRing) throw new ConfigError(problems);
 

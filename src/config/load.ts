@@ -19,9 +19,15 @@ function parseValue(setting: Setting, raw: unknown): { value?: unknown; problem?
   const text = typeof raw === 'string' ? raw.trim() : raw;
   switch (kind.type) {
     case 'int': {
-      const n = typeof text === 'number' ? text : typeof text === 'string' && /^-?\d+$/.test(text) ? Number(text) : NaN;
+      const n =
+        typeof text === 'number'
+          ? text
+          : typeof text === 'string' && /^-?\d+$/.test(text)
+            ? Number(text)
+            : NaN;
       if (!Number.isSafeInteger(n)) return { problem: `${setting.env} must be a whole number` };
-      if (n < kind.min || n > kind.max) return { problem: `${setting.env} must be between ${kind.min} and ${kind.max}` };
+      if (n < kind.min || n > kind.max)
+        return { problem: `${setting.env} must be between ${kind.min} and ${kind.max}` };
       return { value: n };
     }
     case 'bool': {
@@ -35,8 +41,10 @@ function parseValue(setting: Setting, raw: unknown): { value?: unknown; problem?
       return { problem: `${setting.env} must be one of ${kind.values.join(', ')}` };
     }
     case 'string': {
-      if (typeof text !== 'string' || text === '') return { problem: `${setting.env} must be a non-empty string` };
-      if (kind.pattern && !kind.pattern.test(text)) return { problem: `${setting.env} has an invalid format` };
+      if (typeof text !== 'string' || text === '')
+        return { problem: `${setting.env} must be a non-empty string` };
+      if (kind.pattern && !kind.pattern.test(text))
+        return { problem: `${setting.env} has an invalid format` };
       return { value: text };
     }
   }

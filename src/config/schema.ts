@@ -1,24 +1,17 @@
 /**
  * Every setting Portcullis reads, as data: its environment variable, its
  * default, and how it is parsed and checked. docs/configuration.md mirrors
- * this table (a test compares them).
+ * this table (a test compares them). Each domain keeps its own settings in
+ * `settings/`.
  */
-export type SettingKind =
-  | { type: 'int'; min: number; max: number }
-  | { type: 'bool' }
-  | { type: 'string'; pattern?: RegExp; optional?: boolean }
-  | { type: 'enum'; values: readonly string[] };
+import { int, type Setting, type SettingKind } from './setting.ts';
+import { AUTHN_SETTINGS } from './settings/authn.ts';
+import { CREDENTIAL_SETTINGS } from './settings/credentials.ts';
+import { TRADING_SETTINGS } from './settings/trading.ts';
 
-export interface Setting {
-  readonly env: string;
-  readonly kind: SettingKind;
-  readonly default: string | number | boolean | undefined;
-  readonly description: string;
-}
+export type { Setting, SettingKind } from './setting.ts';
 
-const int = (min: number, max: number) => ({ type: 'int' as const, min, max });
-
-export const SETTINGS = {
+const FOUNDATION_SETTINGS = {
   env: {
     env: 'NODE_ENV',
     kind: { type: 'enum', values: ['development', 'production', 'test'] },
@@ -48,11 +41,16 @@ export const SETTINGS = {
     env: 'DATABASE_URL',
     kind: { type: 'string', pattern: /^(postgres(ql)?:\/\/|sqlite:).+/, optional: true },
     default: undefined,
-    description: 'postgres://… for PostgreSQL, sqlite:PATH (or sqlite::memory:) for SQLite; unset = SQLite in the data folder.',
+    description:
+      'postgres://… for PostgreSQL, sqlite:PATH (or sqlite::memory:) for SQLite; unset = SQLite in the data folder.',
   },
   kek: {
     env: 'PORTCULLIS_KEK',
-    kind: { type: 'string', pattern: /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/, optional: true },
+    kind: {
+      type: 'string',
+      pattern: /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/,
+      optional: true,
+    },
     default: undefined,
     description: 'Key-encryption keys as "kid:base64key[,kid:base64key…]"; the first encrypts, all decrypt.',
   },
@@ -80,8 +78,30 @@ export const SETTINGS = {
     default: 19456,
     description: 'argon2id memory cost in KiB (OWASP: 19456).',
   },
-  argon2TimeCost: { env: 'PORTCULLIS_ARGON2_TIME_COST', kind: int(1, 20), default: 2, description: 'argon2id iterations.' },
-  argon2Parallelism: { env: 'PORTCULLIS_ARGON2_PARALLELISM', kind: int(1, 16), default: 1, description: 'argon2id lanes.' },
+  argon2TimeCost: {
+    env: 'PORTCULLIS_ARGON2_TIME_COST',
+    kind: int(1, 20),
+    default: 2,
+    description: 'argon2id iterations.',
+  },
+  argon2Parallelism: {
+    env: 'PORTCULLIS_ARGON2_PARALLELISM',
+    kind: int(1, 16),
+    default: 1,
+    description: 'argon2id lanes.',
+  },
+  argon2Threads: {
+    env: 'PORTCULLIS_ARGON2_THREADS',
+    kind: int(0, 64),
+    default: 0,
+    description: 'Password-hashing threads; 0 = one per CPU.',
+  },
+  argon2Nice: {
+    env: 'PORTCULLIS_ARGON2_NICE',
+    kind: int(0, 19),
+    default: 10,
+    description: 'Scheduling niceness of the hashing threads (higher yields the CPU to requests first).',
+  },
   passwordMinLength: {
     env: 'PORTCULLIS_PASSWORD_MIN_LENGTH',
     kind: int(8, 64),
@@ -118,7 +138,12 @@ export const SETTINGS = {
     default: 60,
     description: 'Password attempts per client IP per minute.',
   },
-  flowTtlSeconds: { env: 'PORTCULLIS_FLOW_TTL_SECONDS', kind: int(60, 3600), default: 600, description: 'Login flow lifetime.' },
+  flowTtlSeconds: {
+    env: 'PORTCULLIS_FLOW_TTL_SECONDS',
+    kind: int(60, 3600),
+    default: 600,
+    description: 'Login flow lifetime.',
+  },
   portalIdleSeconds: {
     env: 'PORTCULLIS_PORTAL_IDLE_SECONDS',
     kind: int(60, 86400),
@@ -159,7 +184,8 @@ export const SETTINGS = {
     env: 'PORTCULLIS_SESSION_CACHE_MS',
     kind: int(0, 10000),
     default: 1000,
-    description: 'How long a node may reuse a validated session before re-reading it (bounds cross-node revocation delay).',
+    description:
+      'How long a node may reuse a validated session, account record or membership before re-reading it (bounds cross-node revocation delay).',
   },
   sessionTouchSeconds: {
     env: 'PORTCULLIS_SESSION_TOUCH_SECONDS',
@@ -167,6 +193,13 @@ export const SETTINGS = {
     default: 30,
     description: 'Granularity at which last-seen (the idle clock) is written.',
   },
+} as const satisfies Record<string, Setting>;
+
+export const SETTINGS = {
+  ...FOUNDATION_SETTINGS,
+  ...AUTHN_SETTINGS,
+  ...TRADING_SETTINGS,
+  ...CREDENTIAL_SETTINGS,
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;

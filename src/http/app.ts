@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -8,13 +7,19 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Services } from '../container.ts';
 import { registerAuth } from './plugins/auth.ts';
-import { registerErrorHandling } from './plugins/errors.ts';
+import { frameworkErrorHandler, registerErrorHandling } from './plugins/errors.ts';
 import { registerMetrics } from './plugins/metrics.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { authnRoutes } from './routes/authn/index.ts';
+import { credentialsRoutes } from './routes/credentials/index.ts';
+import { oauthRoutes } from './routes/credentials/oauth.ts';
 import { loginRoutes } from './routes/login.ts';
 import { meRoutes } from './routes/me.ts';
 import { opsRoutes, type Readiness } from './routes/ops.ts';
+import { tradingRoutes } from './routes/trading/index.ts';
+import { webRoutes } from './routes/web.ts';
 import { ErrorBody } from './schemas.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -36,8 +41,11 @@ export async function buildApp(services: Services, logger: Logger | false): Prom
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const readiness: Readiness = { shuttingDown: false };
@@ -48,7 +56,7 @@ export async function buildApp(services: Services, logger: Logger | false): Prom
     reply.header('cache-control', 'no-store');
   });
 
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -63,7 +71,9 @@ export async function buildApp(services: Services, logger: Logger | false): Prom
         frameAncestors: ["'none'"],
       },
     },
-    strictTransportSecurity: config.publicOrigin.startsWith('https:') ? { maxAge: 31536000, includeSubDomains: true } : false,
+    strictTransportSecurity: config.publicOrigin.startsWith('https:')
+      ? { maxAge: 31536000, includeSubDomains: true }
+      : false,
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie);
@@ -73,7 +83,8 @@ export async function buildApp(services: Services, logger: Logger | false): Prom
       info: {
         title: 'Portcullis API',
         version: '1',
-        description: 'Secure access to brokerage accounts. Errors share one shape; codes are listed in docs/errors.md.',
+        description:
+          'Secure access to brokerage accounts. Errors share one shape; codes are listed in docs/errors.md.',
       },
       components: {
         securitySchemes: {
@@ -89,6 +100,7 @@ export async function buildApp(services: Services, logger: Logger | false): Prom
   registerAuth(app, services);
 
   await app.register(opsRoutes(services, registry, readiness));
+  await app.register(oauthRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (api) => {
@@ -96,8 +108,12 @@ export async function buildApp(services: Services, logger: Logger | false): Prom
       await api.register(meRoutes(services));
       await api.register(auditRoutes(services));
       await api.register(adminRoutes(services));
+      await api.register(authnRoutes(services));
+      await api.register(tradingRoutes(services));
+      await api.register(credentialsRoutes(services));
     },
     { prefix: '/api/v1' },
   );
+  await app.register(webRoutes());
   return { app, readiness };
 }

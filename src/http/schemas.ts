@@ -31,4 +31,8 @@ export const SessionItem = Type.Object({
   current: Type.Boolean(),
 });
 
-export const Interface = Type.Union([Type.Literal('portal'), Type.Literal('mobile'), Type.Literal('desktop')]);
+export const Interface = Type.Union([
+  Type.Literal('portal'),
+  Type.Literal('mobile'),
+  Type.Literal('desktop'),
+]);

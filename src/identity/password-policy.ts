@@ -14,7 +14,11 @@ export type PasswordRejection =
   | { code: 'PASSWORD_TOO_SHORT'; message: string; details: { minLength: number; length: number } }
   | { code: 'PASSWORD_TOO_LONG'; message: string; details: { maxLength: number; length: number } }
   | { code: 'PASSWORD_COMMON'; message: string }
-  | { code: 'PASSWORD_CONTAINS_IDENTIFIER'; message: string; details: { identifier: 'login name' | 'email' } };
+  | {
+      code: 'PASSWORD_CONTAINS_IDENTIFIER';
+      message: string;
+      details: { identifier: 'login name' | 'email' };
+    };
 
 export interface PasswordPolicyOptions {
   minLength: number;
@@ -58,7 +62,10 @@ export function checkPassword(
   }
   const lower = normalisePassword(password).toLowerCase();
   if (COMMON.has(lower)) {
-    return { code: 'PASSWORD_COMMON', message: 'This password is among commonly used or breached passwords; choose another.' };
+    return {
+      code: 'PASSWORD_COMMON',
+      message: 'This password is among commonly used or breached passwords; choose another.',
+    };
   }
   const login = who.loginName.normalize('NFKC').toLowerCase();
   if (login.length >= 3 && lower.includes(login)) {

@@ -3,12 +3,19 @@ import { AppError } from '../errors/index.ts';
 import type { PasswordHasher } from './hasher.ts';
 import { checkPassword, type PasswordPolicyOptions } from './password-policy.ts';
 import type { UserStatus } from './tables.ts';
-import { LoginThrottle } from './throttle.ts';
+import type { LoginThrottle } from './throttle.ts';
 import { toUser, type User, type UserRepository } from './users.ts';
 
 /** What identity needs from the sessions domain, and nothing more. */
 export interface SessionTerminator {
-  revokeAllForUser(userId: string, reason: string, ctx: AuditContext, exceptSessionId?: string): Promise<number>;
+  revokeAllForUser(
+    userId: string,
+    reason: string,
+    ctx: AuditContext,
+    exceptSessionId?: string,
+  ): Promise<number>;
+  /** The user's record changed: cached copies must be re-read. */
+  forgetUser(userId: string): void;
 }
 
 export interface NewUser {
@@ -65,7 +72,10 @@ export class IdentityService {
       });
     }
     if (input.email && !EMAIL.test(input.email)) {
-      throw new AppError('VALIDATION_FAILED', { message: 'The email address is invalid.', details: { field: 'email' } });
+      throw new AppError('VALIDATION_FAILED', {
+        message: 'The email address is invalid.',
+        details: { field: 'email' },
+      });
     }
     this.#assertPolicy(input.password, input.loginName, input.email ?? null);
     const row = await this.#users.insert({
@@ -77,7 +87,13 @@ export class IdentityService {
       isAdmin: input.isAdmin ?? false,
       now: this.#now(),
     });
-    await this.#audit.record({ ...ctx, name: 'user.created', outcome: 'success', subjectUserId: row.id, data: { admin: row.is_admin === 1 } });
+    await this.#audit.record({
+      ...ctx,
+      name: 'user.created',
+      outcome: 'success',
+      subjectUserId: row.id,
+      data: { admin: row.is_admin === 1 },
+    });
     return toUser(row);
   }
 
@@ -88,7 +104,8 @@ export class IdentityService {
   }
 
   async findUser(idOrIdentifier: string): Promise<User> {
-    const row = (await this.#users.findById(idOrIdentifier)) ?? (await this.#users.findByIdentifier(idOrIdentifier));
+    const row =
+      (await this.#users.findById(idOrIdentifier)) ?? (await this.#users.findByIdentifier(idOrIdentifier));
     if (!row) throw new AppError('USER_NOT_FOUND');
     return toUser(row);
   }
@@ -105,16 +122,35 @@ export class IdentityService {
     const row = await this.#users.findById(userId);
     if (!row?.password_hash) throw new AppError('USER_NOT_FOUND');
     if (!(await this.#hasher.verify(row.password_hash, input.currentPassword))) {
-      await this.#audit.record({ ...ctx, name: 'user.password_changed', outcome: 'failure', reason: 'CURRENT_PASSWORD_INVALID', subjectUserId: userId });
+      await this.#audit.record({
+        ...ctx,
+        name: 'user.password_changed',
+        outcome: 'failure',
+        reason: 'CURRENT_PASSWORD_INVALID',
+        subjectUserId: userId,
+      });
       throw new AppError('CURRENT_PASSWORD_INVALID');
     }
     this.#assertPolicy(input.newPassword, row.login_name, row.email);
-    if (await this.#hasher.verify(row.password_hash, input.newPassword)) throw new AppError('PASSWORD_REUSED');
+    if (await this.#hasher.verify(row.password_hash, input.newPassword))
+      throw new AppError('PASSWORD_REUSED');
     await this.#users.setPasswordHash(userId, await this.#hasher.hash(input.newPassword), this.#now(), true);
+    this.#sessions?.forgetUser(userId);
     const endedSessions = input.endOtherSessions
-      ? await this.#requireSessions().revokeAllForUser(userId, 'password_changed', ctx, ctx.sessionId ?? undefined)
+      ? await this.#requireSessions().revokeAllForUser(
+          userId,
+          'password_changed',
+          ctx,
+          ctx.sessionId ?? undefined,
+        )
       : 0;
-    await this.#audit.record({ ...ctx, name: 'user.password_changed', outcome: 'success', subjectUserId: userId, data: { endedSessions } });
+    await this.#audit.record({
+      ...ctx,
+      name: 'user.password_changed',
+      outcome: 'success',
+      subjectUserId: userId,
+      data: { endedSessions },
+    });
     return { endedSessions };
   }
 
@@ -123,21 +159,40 @@ export class IdentityService {
     const row = await this.#users.findById(userId);
     if (!row) throw new AppError('USER_NOT_FOUND');
     await this.#users.setStatus(userId, status, status === 'active' ? null : reason, this.#now());
+    this.#sessions?.forgetUser(userId);
     if (status === 'active') {
       await this.#throttle.reset(row.login_name);
       if (row.email) await this.#throttle.reset(row.email);
     }
     let endedSessions = 0;
-    if (status === 'disabled') endedSessions = await this.#requireSessions().revokeAllForUser(userId, 'user_disabled', ctx);
-    const name = status === 'active' ? (row.status === 'disabled' ? 'user.enabled' : 'user.unlocked') : status === 'locked' ? 'user.locked' : 'user.disabled';
-    await this.#audit.record({ ...ctx, name, outcome: 'success', reason, subjectUserId: userId, data: { endedSessions } });
+    if (status === 'disabled')
+      endedSessions = await this.#requireSessions().revokeAllForUser(userId, 'user_disabled', ctx);
+    const name =
+      status === 'active'
+        ? row.status === 'disabled'
+          ? 'user.enabled'
+          : 'user.unlocked'
+        : status === 'locked'
+          ? 'user.locked'
+          : 'user.disabled';
+    await this.#audit.record({
+      ...ctx,
+      name,
+      outcome: 'success',
+      reason,
+      subjectUserId: userId,
+      data: { endedSessions },
+    });
     return this.getUser(userId);
   }
 
   #assertPolicy(password: string, loginName: string, email: string | null): void {
     const rejection = checkPassword(password, { loginName, email }, this.#policy);
     if (rejection) {
-      throw new AppError(rejection.code, { message: rejection.message, ...('details' in rejection ? { details: rejection.details } : {}) });
+      throw new AppError(rejection.code, {
+        message: rejection.message,
+        ...('details' in rejection ? { details: rejection.details } : {}),
+      });
     }
   }
 

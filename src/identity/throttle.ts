@@ -31,7 +31,9 @@ export class LoginThrottle {
   }
 
   static keyFor(identifier: string): string {
-    return createHash('sha256').update(`login:${normaliseIdentifier(identifier)}`).digest('hex');
+    return createHash('sha256')
+      .update(`login:${normaliseIdentifier(identifier)}`)
+      .digest('hex');
   }
 
   /** Delay after the n-th consecutive failure: 0 while free, then 1 s, 2 s, 4 s … capped. */

@@ -30,7 +30,8 @@ export function toUser(row: UsersTable): User {
     displayName: row.display_name,
     status: row.status,
     isAdmin: row.is_admin === 1,
-    passwordChangedAt: row.password_changed_at === null ? null : new Date(row.password_changed_at).toISOString(),
+    passwordChangedAt:
+      row.password_changed_at === null ? null : new Date(row.password_changed_at).toISOString(),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -116,7 +117,10 @@ export class UserRepository {
   }
 
   async count(): Promise<number> {
-    const r = await this.#db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.#db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

@@ -1,11 +1,15 @@
+import type { CredentialPrincipal } from '../credentials/principal.ts';
 import type { Interface } from '../sessions/policy.ts';
 
 export interface FactorUse {
   method: string;
   at: number;
+  /** WebAuthn: the key cannot leave the authenticator (with `userVerified`, AAL3). */
+  hardwareBound?: boolean;
+  userVerified?: boolean;
 }
 
-/** The caller, resolved by whichever way in it came through. */
+/** A person's interactive session (portal, mobile, desktop). */
 export interface SessionPrincipal {
   kind: 'session';
   userId: string;
@@ -18,4 +22,5 @@ export interface SessionPrincipal {
   createdAt: number;
 }
 
-export type Principal = SessionPrincipal;
+/** The caller, resolved by whichever way in it came through. */
+export type Principal = SessionPrincipal | CredentialPrincipal;

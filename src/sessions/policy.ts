@@ -21,9 +21,21 @@ export function sessionPolicies(cfg: {
   desktopAbsoluteSeconds: number;
 }): SessionPolicies {
   return {
-    portal: { idleMs: cfg.portalIdleSeconds * 1000, absoluteMs: cfg.portalAbsoluteSeconds * 1000, transport: 'cookie' },
-    mobile: { idleMs: cfg.mobileIdleSeconds * 1000, absoluteMs: cfg.mobileAbsoluteSeconds * 1000, transport: 'bearer' },
-    desktop: { idleMs: cfg.desktopIdleSeconds * 1000, absoluteMs: cfg.desktopAbsoluteSeconds * 1000, transport: 'bearer' },
+    portal: {
+      idleMs: cfg.portalIdleSeconds * 1000,
+      absoluteMs: cfg.portalAbsoluteSeconds * 1000,
+      transport: 'cookie',
+    },
+    mobile: {
+      idleMs: cfg.mobileIdleSeconds * 1000,
+      absoluteMs: cfg.mobileAbsoluteSeconds * 1000,
+      transport: 'bearer',
+    },
+    desktop: {
+      idleMs: cfg.desktopIdleSeconds * 1000,
+      absoluteMs: cfg.desktopAbsoluteSeconds * 1000,
+      transport: 'bearer',
+    },
   };
 }
 

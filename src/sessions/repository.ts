@@ -34,7 +34,12 @@ export class SessionRepository {
   }
 
   async touch(id: string, now: number): Promise<void> {
-    await this.#db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    await this.#db
+      .updateTable('sessions')
+      .set({ last_seen_at: now })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 
   async rotate(id: string, tokenHash: string, aal: number, factors: string, now: number): Promise<void> {
@@ -47,14 +52,18 @@ export class SessionRepository {
 
   /** Marks sessions revoked; returns the ids that were still live. */
   async revoke(
-    filter: { id?: string; userId?: string; exceptId?: string },
+    filter: { id?: string; userId?: string; exceptId?: string; deviceId?: string },
     reason: string,
     now: number,
   ): Promise<Array<{ id: string; user_id: string; token_hash: string }>> {
-    let sel = this.#db.selectFrom('sessions').select(['id', 'user_id', 'token_hash']).where('revoked_at', 'is', null);
+    let sel = this.#db
+      .selectFrom('sessions')
+      .select(['id', 'user_id', 'token_hash'])
+      .where('revoked_at', 'is', null);
     if (filter.id) sel = sel.where('id', '=', filter.id);
     if (filter.userId) sel = sel.where('user_id', '=', filter.userId);
     if (filter.exceptId) sel = sel.where('id', '!=', filter.exceptId);
+    if (filter.deviceId) sel = sel.where('device_id', '=', filter.deviceId);
     const rows = await sel.execute();
     if (rows.length === 0) return [];
     await this.#db

@@ -1,6 +1,7 @@
-import type { AuditContext, AuditTrail } from '../audit/index.ts';
+import type { AuditContext, AuditInput, AuditTrail } from '../audit/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { SessionTerminator, UserRepository } from '../identity/index.ts';
+import type { UsersTable } from '../identity/tables.ts';
 import type { FactorUse, SessionPrincipal } from '../policy/principal.ts';
 import { newId, newToken, sha256Hex } from '../store/ids.ts';
 import type { Interface, SessionPolicies } from './policy.ts';
@@ -22,11 +23,14 @@ export interface SessionView {
 
 interface CacheEntry {
   row: SessionsTable;
-  isAdmin: boolean;
+  user: UsersTable;
+  /** Built once per load and frozen: the hot path hands out the same object until the entry is re-read. */
+  principal: SessionPrincipal;
   fetchedAt: number;
 }
 
 export interface NewSession {
+  id?: string;
   userId: string;
   interface: Interface;
   factors: FactorUse[];
@@ -81,11 +85,19 @@ export class SessionService implements SessionTerminator {
     return sha256Hex(`csrf:${token}`).slice(0, 43);
   }
 
-  async create(input: NewSession, ctx: AuditContext): Promise<{ token: string; session: SessionView }> {
+  /**
+   * Issues a session. `alsoRecord` events (for example the sign-in that led to it) are chained in the
+   * same audit transaction. A caller may choose the session id (`input.id`) to reference it first.
+   */
+  async create(
+    input: NewSession,
+    ctx: AuditContext,
+    alsoRecord: readonly AuditInput[] = [],
+  ): Promise<{ token: string; session: SessionView }> {
     const now = this.#now();
     const token = newToken();
     const row: SessionsTable = {
-      id: newId('ses'),
+      id: input.id ?? newId('ses'),
       token_hash: sha256Hex(token),
       user_id: input.userId,
       interface: input.interface,
@@ -101,15 +113,18 @@ export class SessionService implements SessionTerminator {
       revoked_reason: null,
     };
     await this.#repo.insert(row);
-    await this.#audit.record({
-      ...ctx,
-      actorUserId: input.userId,
-      sessionId: row.id,
-      interface: input.interface,
-      name: 'session.created',
-      outcome: 'success',
-      data: { aal: input.aal, methods: input.factors.map((f) => f.method).join(',') },
-    });
+    await this.#audit.recordAll([
+      {
+        ...ctx,
+        actorUserId: input.userId,
+        sessionId: row.id,
+        interface: input.interface,
+        name: 'session.created',
+        outcome: 'success',
+        data: { aal: input.aal, methods: input.factors.map((f) => f.method).join(',') },
+      },
+      ...alsoRecord,
+    ]);
     return { token, session: this.#view(row, row.id) };
   }
 
@@ -130,17 +145,25 @@ export class SessionService implements SessionTerminator {
       row.last_seen_at = now;
       await this.#repo.touch(row.id, now);
     }
-    return {
-      kind: 'session',
-      userId: row.user_id,
-      sessionId: row.id,
-      interface: row.interface as Interface,
-      deviceId: row.device_id,
-      aal: row.aal,
-      factors: JSON.parse(row.factors) as FactorUse[],
-      isAdmin: entry.isAdmin,
-      createdAt: row.created_at,
-    };
+    return entry.principal;
+  }
+
+  /**
+   * The user behind a session as loaded with it (at most `cacheMs` old on this node; local changes to the
+   * user evict it at once), so that reading one's own profile costs no database round trip.
+   */
+  async userOf(principal: SessionPrincipal): Promise<UsersTable> {
+    const hash = this.#hashById.get(principal.sessionId);
+    const cached = hash === undefined ? undefined : this.#cache.get(hash);
+    if (cached && this.#now() - cached.fetchedAt <= this.#cacheMs) return cached.user;
+    const user = await this.#users.findById(principal.userId);
+    if (!user) throw new AppError('UNAUTHENTICATED');
+    return user;
+  }
+
+  /** Forgets cached sessions of a user whose record changed, so the next request re-reads both. */
+  forgetUser(userId: string): void {
+    for (const [hash, e] of this.#cache) if (e.row.user_id === userId) this.#evict(hash);
   }
 
   async #load(hash: string, now: number): Promise<CacheEntry> {
@@ -151,7 +174,7 @@ export class SessionService implements SessionTerminator {
     }
     const user = await this.#users.findById(row.user_id);
     if (!user || user.status === 'disabled') throw new AppError('UNAUTHENTICATED');
-    const entry = { row, isAdmin: user.is_admin === 1, fetchedAt: now };
+    const entry: CacheEntry = { row, user, principal: principalOf(row, user), fetchedAt: now };
     if (this.#cacheMs > 0) {
       if (this.#cache.size > 100_000) this.#cache.clear();
       this.#cache.set(hash, entry);
@@ -180,8 +203,49 @@ export class SessionService implements SessionTerminator {
     const token = newToken();
     this.#evictId(sessionId);
     await this.#repo.rotate(sessionId, sha256Hex(token), aal, JSON.stringify(factors), this.#now());
-    await this.#audit.record({ ...ctx, sessionId, name: 'session.rotated', outcome: 'success', data: { aal } });
+    await this.#audit.record({
+      ...ctx,
+      sessionId,
+      name: 'session.rotated',
+      outcome: 'success',
+      data: { aal },
+    });
     return token;
+  }
+
+  /** Ends every session of a device at once (the device was revoked). */
+  async revokeForDevice(deviceId: string, reason: string, ctx: AuditContext): Promise<number> {
+    const ended = await this.#repo.revoke({ deviceId }, reason, this.#now());
+    for (const r of ended) this.#evictId(r.id);
+    for (const r of ended) {
+      await this.#audit.record({
+        ...ctx,
+        name: 'session.revoked',
+        outcome: 'success',
+        reason,
+        subjectUserId: r.user_id,
+        data: { revokedSessionId: r.id, count: 1, deviceId },
+      });
+    }
+    return ended.length;
+  }
+
+  /**
+   * Step-up: adds the factor uses to the session, sets the recomputed level
+   * (never lower than before) and rotates the token; the old token dies at once.
+   */
+  async stepUp(
+    sessionId: string,
+    used: FactorUse[],
+    computeLevel: (factors: FactorUse[]) => number,
+    ctx: AuditContext,
+  ): Promise<{ token: string; aal: number; session: SessionView }> {
+    const row = await this.#repo.findById(sessionId);
+    if (!row || row.revoked_at !== null) throw new AppError('UNAUTHENTICATED');
+    const factors = [...(JSON.parse(row.factors) as FactorUse[]), ...used].slice(-20);
+    const aal = Math.max(row.aal, computeLevel(factors));
+    const token = await this.rotate(sessionId, factors, aal, ctx);
+    return { token, aal, session: this.#view({ ...row, aal }, sessionId) };
   }
 
   async list(userId: string | undefined, currentSessionId?: string): Promise<SessionView[]> {
@@ -193,7 +257,12 @@ export class SessionService implements SessionTerminator {
   }
 
   /** Ends one session. A non-admin may only end their own. */
-  async revoke(sessionId: string, actor: { userId: string; isAdmin: boolean }, reason: string, ctx: AuditContext): Promise<void> {
+  async revoke(
+    sessionId: string,
+    actor: { userId: string; isAdmin: boolean },
+    reason: string,
+    ctx: AuditContext,
+  ): Promise<void> {
     const row = await this.#repo.findById(sessionId);
     if (!row || row.revoked_at !== null || (!actor.isAdmin && row.user_id !== actor.userId)) {
       throw new AppError('SESSION_NOT_FOUND');
@@ -210,7 +279,12 @@ export class SessionService implements SessionTerminator {
     });
   }
 
-  async revokeAllForUser(userId: string, reason: string, ctx: AuditContext, exceptSessionId?: string): Promise<number> {
+  async revokeAllForUser(
+    userId: string,
+    reason: string,
+    ctx: AuditContext,
+    exceptSessionId?: string,
+  ): Promise<number> {
     const ended = await this.#repo.revoke(
       { userId, ...(exceptSessionId ? { exceptId: exceptSessionId } : {}) },
       reason,
@@ -255,4 +329,19 @@ export class SessionService implements SessionTerminator {
       current: r.id === currentId,
     };
   }
+}
+
+function principalOf(row: SessionsTable, user: UsersTable): SessionPrincipal {
+  const factors = (JSON.parse(row.factors) as FactorUse[]).map((f) => Object.freeze(f));
+  return Object.freeze({
+    kind: 'session',
+    userId: row.user_id,
+    sessionId: row.id,
+    interface: row.interface as Interface,
+    deviceId: row.device_id,
+    aal: row.aal,
+    factors: Object.freeze(factors) as FactorUse[],
+    isAdmin: user.is_admin === 1,
+    createdAt: row.created_at,
+  });
 }

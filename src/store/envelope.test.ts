@@ -45,7 +45,9 @@ test('rotation: a new active key still opens old values, and reseal moves them t
 });
 
 test('KeyRing.parse reads "kid:base64" lists and rejects keys of the wrong size', () => {
-  const ring = KeyRing.parse(`a:${randomBytes(32).toString('base64')},b:${randomBytes(32).toString('base64url')}`);
+  const ring = KeyRing.parse(
+    `a:${randomBytes(32).toString('base64')},b:${randomBytes(32).toString('base64url')}`,
+  );
   assert.equal(ring.activeKid, 'a');
   assert.throws(() => KeyRing.parse(`a:${randomBytes(16).toString('base64')}`), TypeError);
 });

@@ -32,7 +32,10 @@ export class KeyRing {
     return new KeyRing(
       spec.split(',').map((part) => {
         const [kid, b64] = part.split(':') as [string, string];
-        return { kid, key: Buffer.from(b64, b64.includes('-') || b64.includes('_') ? 'base64url' : 'base64') };
+        return {
+          kid,
+          key: Buffer.from(b64, b64.includes('-') || b64.includes('_') ? 'base64url' : 'base64'),
+        };
       }),
     );
   }
@@ -42,17 +45,37 @@ export class KeyRing {
     const wrapped = gcmEncrypt(this.#keys.get(this.activeKid)!, dataKey, `kek:${aad}`);
     const body = gcmEncrypt(createSecretKey(dataKey), Buffer.from(plaintext), aad);
     dataKey.fill(0);
-    return ['v1', this.activeKid, b64(Buffer.concat([wrapped.iv, wrapped.ct, wrapped.tag])), b64(body.iv), b64(body.ct), b64(body.tag)].join('.');
+    return [
+      'v1',
+      this.activeKid,
+      b64(Buffer.concat([wrapped.iv, wrapped.ct, wrapped.tag])),
+      b64(body.iv),
+      b64(body.ct),
+      b64(body.tag),
+    ].join('.');
   }
 
   open(sealed: string, aad: string): Buffer {
     const parts = sealed.split('.');
     if (parts.length !== 6 || parts[0] !== 'v1') throw new TypeError('not a sealed value');
-    const [, kid, wrappedB64, ivB64, ctB64, tagB64] = parts as [string, string, string, string, string, string];
+    const [, kid, wrappedB64, ivB64, ctB64, tagB64] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const kek = this.#keys.get(kid);
     if (!kek) throw new Error(`unknown key-encryption key id ${kid}`);
     const wrapped = Buffer.from(wrappedB64, 'base64url');
-    const dataKey = gcmDecrypt(kek, wrapped.subarray(0, 12), wrapped.subarray(12, 44), wrapped.subarray(44), `kek:${aad}`);
+    const dataKey = gcmDecrypt(
+      kek,
+      wrapped.subarray(0, 12),
+      wrapped.subarray(12, 44),
+      wrapped.subarray(44),
+      `kek:${aad}`,
+    );
     const plain = gcmDecrypt(
       createSecretKey(dataKey),
       Buffer.from(ivB64, 'base64url'),

@@ -11,7 +11,11 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 export function openSqlite(path: string): SqliteDatabase & { raw: DatabaseSync } {
   const db = new DatabaseSync(path, { enableForeignKeyConstraints: true });
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+  // WAL without an fsync per commit (durable across process crashes, not power loss), memory-mapped
+  // reads (fewer system calls on the hot paths), temporary tables in memory.
+  db.exec(
+    'PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY;',
+  );
   const cache = new Map<string, SqliteStatement>();
 
   const wrap = (stmt: StatementSync): SqliteStatement => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { RUN_ENV } from './global.ts';
 
 /**
  * The databases every contract test runs against. PostgreSQL is required, not
@@ -21,11 +22,16 @@ export const sqliteDb: TestDb = {
   },
 };
 
-/** A fresh schema per call, dropped afterwards, so test files never see each other's rows. */
+/**
+ * A fresh schema per call, so test files never see each other's rows. Under the
+ * test command the schemas are dropped by the global teardown once every file is
+ * done (see global.ts); a file run on its own drops its schema when it closes.
+ */
 export const postgresDb: TestDb = {
   kind: 'postgres',
   open: async () => {
-    const schema = `pc_test_${randomBytes(6).toString('hex')}`;
+    const run = process.env[RUN_ENV];
+    const schema = `pc_test_${run ? `${run}_` : ''}${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     await admin.query(`create schema ${schema}`);
@@ -35,6 +41,7 @@ export const postgresDb: TestDb = {
       store,
       drop: async () => {
         await store.close();
+        if (run) return;
         const c = new pg.Client({ connectionString: PG_URL });
         await c.connect();
         await c.query(`drop schema ${schema} cascade`);

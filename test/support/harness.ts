@@ -6,7 +6,7 @@ import { type Config, resolveConfig } from '../../src/config/index.ts';
 import { loadRawConfig } from '../../src/config/load.ts';
 import { createServices, type Services } from '../../src/container.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { type TestDb, sqliteDb } from './databases.ts';
+import { sqliteDb, type TestDb } from './databases.ts';
 
 export const TEST_KEK = `test:${Buffer.alloc(32, 7).toString('base64url')}`;
 
@@ -34,7 +34,9 @@ export interface Harness {
 }
 
 /** A whole app in-process on a real database, with a controllable clock. */
-export async function startHarness(options: { db?: TestDb; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { db?: TestDb; env?: Record<string, string> } = {},
+): Promise<Harness> {
   const { store, drop } = await (options.db ?? sqliteDb).open();
   const clock = {
     now: Date.UTC(2026, 10, 2, 14, 30),
@@ -58,8 +60,17 @@ export async function startHarness(options: { db?: TestDb; env?: Record<string, 
 
 export const PASSWORD = 'correct horse battery staple 42';
 
-export async function createUser(h: Harness, loginName = 'alice', extra: { isAdmin?: boolean; email?: string } = {}) {
-  return h.services.identity.createUser({ loginName, email: extra.email ?? `${loginName}@example.com`, password: PASSWORD, isAdmin: extra.isAdmin ?? false });
+export async function createUser(
+  h: Harness,
+  loginName = 'alice',
+  extra: { isAdmin?: boolean; email?: string } = {},
+) {
+  return h.services.identity.createUser({
+    loginName,
+    email: extra.email ?? `${loginName}@example.com`,
+    password: PASSWORD,
+    isAdmin: extra.isAdmin ?? false,
+  });
 }
 
 export interface PortalSession {
@@ -68,26 +79,58 @@ export interface PortalSession {
   headers: Record<string, string>;
 }
 
-export async function startFlow(h: Harness, iface: 'portal' | 'mobile' | 'desktop' = 'portal', ip = '203.0.113.7'): Promise<string> {
-  const res = await h.app.inject({ method: 'POST', url: '/api/v1/login/flows', payload: { interface: iface }, remoteAddress: ip });
+export async function startFlow(
+  h: Harness,
+  iface: 'portal' | 'mobile' | 'desktop' = 'portal',
+  ip = '203.0.113.7',
+): Promise<string> {
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/login/flows',
+    payload: { interface: iface },
+    remoteAddress: ip,
+  });
   if (res.statusCode !== 201) throw new Error(`flow start failed: ${res.body}`);
   return res.json().id as string;
 }
 
-export async function submitPassword(h: Harness, flowId: string, identifier: string, password: string, ip = '203.0.113.7'): Promise<LightMyRequestResponse> {
-  return h.app.inject({ method: 'POST', url: `/api/v1/login/flows/${flowId}/password`, payload: { identifier, password }, remoteAddress: ip });
+export async function submitPassword(
+  h: Harness,
+  flowId: string,
+  identifier: string,
+  password: string,
+  ip = '203.0.113.7',
+): Promise<LightMyRequestResponse> {
+  return h.app.inject({
+    method: 'POST',
+    url: `/api/v1/login/flows/${flowId}/password`,
+    payload: { identifier, password },
+    remoteAddress: ip,
+  });
 }
 
-export async function loginPortal(h: Harness, loginName = 'alice', password = PASSWORD): Promise<PortalSession> {
+export async function loginPortal(
+  h: Harness,
+  loginName = 'alice',
+  password = PASSWORD,
+): Promise<PortalSession> {
   const res = await submitPassword(h, await startFlow(h, 'portal'), loginName, password);
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
   const set = res.cookies.find((c) => c.name === '__Host-pc_session');
   if (!set) throw new Error('no session cookie');
   const csrf = res.json().session.csrfToken as string;
-  return { cookie: set.value, csrf, headers: { cookie: `__Host-pc_session=${set.value}`, 'x-csrf-token': csrf } };
+  return {
+    cookie: set.value,
+    csrf,
+    headers: { cookie: `__Host-pc_session=${set.value}`, 'x-csrf-token': csrf },
+  };
 }
 
-export async function loginBearer(h: Harness, iface: 'mobile' | 'desktop', loginName = 'alice'): Promise<string> {
+export async function loginBearer(
+  h: Harness,
+  iface: 'mobile' | 'desktop',
+  loginName = 'alice',
+): Promise<string> {
   const res = await submitPassword(h, await startFlow(h, iface), loginName, PASSWORD);
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
   return res.json().session.token as string;

@@ -4,33 +4,27 @@ import type { IdentityService, LoginThrottle, PasswordHasher } from '../../ident
 import type { FactorUse } from '../../policy/principal.ts';
 import type { Interface, SessionService } from '../../sessions/index.ts';
 import { newId } from '../../store/ids.ts';
+import type {
+  AttemptLimiter,
+  FlowCompletion,
+  FlowContext,
+  FlowSteps,
+  FlowView,
+  LoginFlowOptions,
+} from './context.ts';
 import type { FlowRepository } from './repository.ts';
 import { assertTransition, type FlowState, isTerminal } from './states.ts';
 import type { LoginFlowsTable } from './tables.ts';
 
-/** Structural: any limiter with this shape (in-process or Redis) will do. */
-export interface AttemptLimiter {
-  take(key: string, cost?: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
-}
-
-export interface FlowView {
-  id: string;
-  interface: Interface;
-  purpose: 'login';
-  state: FlowState;
-  expiresAt: string;
-  methods: string[];
-}
-
-export interface FlowCompletion {
-  flow: FlowView;
-  session?: { token: string; id: string; expiresAt: string; aal: number };
-}
-
-export interface LoginFlowOptions {
-  ttlMs: number;
-  maxAttemptsPerFlow: number;
-}
+export type {
+  AttemptLimiter,
+  FlowCompletion,
+  FlowContext,
+  FlowSteps,
+  FlowView,
+  LoginFlowOptions,
+  StepCtx,
+} from './context.ts';
 
 const METHODS_BY_STATE: Partial<Record<FlowState, string[]>> = { password: ['password'] };
 
@@ -50,6 +44,7 @@ export class LoginFlowService {
   readonly #ipLimiter: AttemptLimiter;
   readonly #opts: LoginFlowOptions;
   readonly #now: () => number;
+  #steps: FlowSteps | null = null;
 
   constructor(deps: {
     flows: FlowRepository;
@@ -73,16 +68,38 @@ export class LoginFlowService {
     this.#now = deps.now ?? Date.now;
   }
 
-  async start(input: { interface: Interface; device?: string | undefined }, ctx: AuditContext & { ip: string; userAgent: string }): Promise<FlowView> {
+  attachSteps(steps: FlowSteps): void {
+    this.#steps = steps;
+  }
+
+  get repository(): FlowRepository {
+    return this.#flows;
+  }
+
+  get maxAttemptsPerFlow(): number {
+    return this.#opts.maxAttemptsPerFlow;
+  }
+
+  async start(
+    input: {
+      interface: Interface;
+      device?: string | undefined;
+      /** Step-up: the session it is for, and the action; the flow starts at `second_factor`. */
+      stepUp?: { userId: string; sessionId: string; action: string; context: FlowContext };
+      context?: FlowContext;
+    },
+    ctx: AuditContext & { ip: string; userAgent: string },
+  ): Promise<FlowView> {
     const now = this.#now();
     const row: LoginFlowsTable = {
       id: newId('flw'),
       interface: input.interface,
-      purpose: 'login',
-      state: 'password',
-      user_id: null,
-      session_id: null,
-      action: null,
+      purpose: input.stepUp ? 'step_up' : 'login',
+      state: input.stepUp ? 'second_factor' : 'password',
+      user_id: input.stepUp?.userId ?? null,
+      session_id: input.stepUp?.sessionId ?? null,
+      action: input.stepUp?.action ?? null,
+      context: JSON.stringify(input.stepUp?.context ?? input.context ?? {}),
       device: input.device ?? null,
       ip: ctx.ip,
       user_agent: ctx.userAgent.slice(0, 512),
@@ -94,12 +111,20 @@ export class LoginFlowService {
       expires_at: now + this.#opts.ttlMs,
     };
     await this.#flows.insert(row);
-    await this.#audit.record({ ...ctx, interface: input.interface, name: 'login.started', outcome: 'info', data: { flowId: row.id } });
-    return view(row);
+    return this.view(row);
   }
 
   async get(id: string): Promise<FlowView> {
-    return view(await this.#load(id, { allowTerminal: true }));
+    return this.view(await this.#load(id, { allowTerminal: true }));
+  }
+
+  /** The flow row for a step, refusing terminal and expired flows. */
+  load(id: string): Promise<LoginFlowsTable> {
+    return this.#load(id, { allowTerminal: false });
+  }
+
+  loadAny(id: string): Promise<LoginFlowsTable> {
+    return this.#load(id, { allowTerminal: true });
   }
 
   /** The `password` step: check_ip_rate → check_throttle → verify → (fail | advance). */
@@ -109,18 +134,31 @@ export class LoginFlowService {
     ctx: AuditContext & { ip: string; userAgent: string },
   ): Promise<FlowCompletion> {
     const flow = await this.#load(id, { allowTerminal: false });
-    if (flow.state !== 'password') throw new AppError('FLOW_STATE_INVALID', { details: { state: flow.state } });
+    if (flow.state !== 'password')
+      throw new AppError('FLOW_STATE_INVALID', { details: { state: flow.state } });
     const auditCtx = { ...ctx, interface: flow.interface };
 
     const ipRate = await this.#ipLimiter.take(`login-ip:${ctx.ip}`);
     if (!ipRate.allowed) {
-      await this.#audit.record({ ...auditCtx, name: 'login.throttled', outcome: 'deny', reason: 'RATE_LIMITED', data: { flowId: id } });
+      await this.#audit.record({
+        ...auditCtx,
+        name: 'login.throttled',
+        outcome: 'deny',
+        reason: 'RATE_LIMITED',
+        data: { flowId: id },
+      });
       throw retryLater('RATE_LIMITED', ipRate.retryAfterMs);
     }
     const now = this.#now();
     const throttle = await this.#throttle.state(input.identifier);
     if (throttle.nextAllowedAt > now) {
-      await this.#audit.record({ ...auditCtx, name: 'login.throttled', outcome: 'deny', reason: 'LOGIN_THROTTLED', data: { flowId: id } });
+      await this.#audit.record({
+        ...auditCtx,
+        name: 'login.throttled',
+        outcome: 'deny',
+        reason: 'LOGIN_THROTTLED',
+        data: { flowId: id },
+      });
       throw retryLater('LOGIN_THROTTLED', throttle.nextAllowedAt - now);
     }
 
@@ -128,19 +166,86 @@ export class LoginFlowService {
     const passwordOk = user?.password_hash
       ? await this.#hasher.verify(user.password_hash, input.password)
       : await this.#hasher.verifyDummy(input.password);
-    const refusal = !user ? 'UNKNOWN_USER' : !passwordOk ? 'WRONG_PASSWORD' : user.status !== 'active' ? `USER_${user.status.toUpperCase()}` : null;
+    const refusal = !user
+      ? 'UNKNOWN_USER'
+      : !passwordOk
+        ? 'WRONG_PASSWORD'
+        : user.status !== 'active'
+          ? `USER_${user.status.toUpperCase()}`
+          : null;
 
     if (refusal || !user) {
-      await this.#fail(flow, input.identifier, user?.id ?? null, user?.status === 'active', refusal ?? 'UNKNOWN_USER', auditCtx);
+      await this.#fail(
+        flow,
+        input.identifier,
+        user?.id ?? null,
+        user?.status === 'active',
+        refusal ?? 'UNKNOWN_USER',
+        auditCtx,
+      );
       throw new AppError('INVALID_CREDENTIALS');
     }
 
-    await this.#throttle.reset(input.identifier);
+    if (throttle.failures > 0) await this.#throttle.reset(input.identifier);
     if (this.#hasher.needsRehash(user.password_hash!)) {
-      await this.#identity.users.setPasswordHash(user.id, await this.#hasher.hash(input.password), now, false);
+      await this.#identity.users.setPasswordHash(
+        user.id,
+        await this.#hasher.hash(input.password),
+        now,
+        false,
+      );
     }
     const factors: FactorUse[] = [{ method: 'password', at: now }];
-    return this.#complete(flow, user.id, factors, 1, auditCtx);
+    if (this.#steps) return this.#steps.afterPassword(flow, user.id, factors, auditCtx);
+    return this.complete(flow, user.id, factors, 1, auditCtx);
+  }
+
+  /**
+   * A failed attempt at any step: counts toward the flow's limit (the flow
+   * fails at `maxAttemptsPerFlow`). Returns whether the flow failed.
+   */
+  async countFailure(flow: LoginFlowsTable): Promise<boolean> {
+    const attempts = flow.attempts + 1;
+    const failed = attempts >= this.#opts.maxAttemptsPerFlow;
+    if (failed) assertTransition(flow.state as FlowState, 'failed');
+    await this.#flows.update(
+      flow.id,
+      { state: flow.state as FlowState, attempts: flow.attempts },
+      {
+        attempts,
+        updated_at: this.#now(),
+        ...(failed ? { state: 'failed', failure_code: 'TOO_MANY_ATTEMPTS' } : {}),
+      },
+    );
+    return failed;
+  }
+
+  /** Moves a live flow to another live state, with new step context (compare-and-set). */
+  async moveTo(
+    flow: LoginFlowsTable,
+    state: FlowState,
+    changes: Partial<LoginFlowsTable>,
+  ): Promise<LoginFlowsTable> {
+    if (state !== flow.state) assertTransition(flow.state as FlowState, state);
+    const next = { ...flow, ...changes, state, updated_at: this.#now() };
+    const ok = await this.#flows.update(
+      flow.id,
+      { state: flow.state as FlowState, attempts: flow.attempts },
+      { ...changes, state, updated_at: next.updated_at },
+    );
+    if (!ok) throw new AppError('FLOW_STATE_INVALID');
+    return next;
+  }
+
+  /** Marks a step-up flow complete (the session rotation is the caller's). */
+  async markComplete(flow: LoginFlowsTable, factors: FactorUse[]): Promise<void> {
+    assertTransition(flow.state as FlowState, 'complete');
+    const ok = await this.#flows.update(
+      flow.id,
+      { state: flow.state as FlowState, attempts: flow.attempts },
+      { state: 'complete', factors: JSON.stringify(factors), updated_at: this.#now() },
+    );
+    if (!ok) throw new AppError('FLOW_STATE_INVALID');
   }
 
   async #fail(
@@ -153,16 +258,12 @@ export class LoginFlowService {
   ): Promise<void> {
     const { failures, reachedLock } = await this.#throttle.fail(identifier, this.#now());
     if (reachedLock && lockable && userId) {
-      await this.#identity.setStatus(userId, 'locked', 'too_many_failed_sign_ins', { ...ctx, actorUserId: null });
+      await this.#identity.setStatus(userId, 'locked', 'too_many_failed_sign_ins', {
+        ...ctx,
+        actorUserId: null,
+      });
     }
-    const attempts = flow.attempts + 1;
-    const failed = attempts >= this.#opts.maxAttemptsPerFlow;
-    if (failed) assertTransition(flow.state as FlowState, 'failed');
-    await this.#flows.update(
-      flow.id,
-      { state: flow.state as FlowState, attempts: flow.attempts },
-      { attempts, updated_at: this.#now(), ...(failed ? { state: 'failed', failure_code: 'TOO_MANY_ATTEMPTS' } : {}) },
-    );
+    const failed = await this.countFailure(flow);
     await this.#audit.record({
       ...ctx,
       name: 'login.failed',
@@ -173,36 +274,56 @@ export class LoginFlowService {
     });
   }
 
-  async #complete(
+  /** Completes a sign-in: claims the flow and issues the session (on `deviceId` when known). */
+  async complete(
     flow: LoginFlowsTable,
     userId: string,
     factors: FactorUse[],
     aal: number,
     ctx: AuditContext & { ip: string; userAgent: string },
+    deviceId: string | null = null,
   ): Promise<FlowCompletion> {
     assertTransition(flow.state as FlowState, 'complete');
+    const sessionId = newId('ses');
     const claimed = await this.#flows.update(
       flow.id,
       { state: flow.state as FlowState, attempts: flow.attempts },
-      { state: 'complete', user_id: userId, factors: JSON.stringify(factors), updated_at: this.#now() },
+      {
+        state: 'complete',
+        user_id: userId,
+        session_id: sessionId,
+        factors: JSON.stringify(factors),
+        updated_at: this.#now(),
+      },
     );
     if (!claimed) throw new AppError('FLOW_STATE_INVALID');
     const iface = flow.interface as Interface;
+    const methods = factors.map((f) => f.method).join(',');
     const { token, session } = await this.#sessions.create(
-      { userId, interface: iface, factors, aal, deviceId: null, ip: ctx.ip, userAgent: ctx.userAgent },
+      {
+        id: sessionId,
+        userId,
+        interface: iface,
+        factors,
+        aal,
+        deviceId,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+      },
       ctx,
+      [
+        {
+          ...ctx,
+          actorUserId: userId,
+          sessionId,
+          name: 'login.succeeded',
+          outcome: 'success',
+          data: { flowId: flow.id, aal, methods },
+        },
+      ],
     );
-    await this.#flows.update(flow.id, { state: 'complete', attempts: flow.attempts }, { session_id: session.id });
-    await this.#audit.record({
-      ...ctx,
-      actorUserId: userId,
-      sessionId: session.id,
-      name: 'login.succeeded',
-      outcome: 'success',
-      data: { flowId: flow.id, aal, methods: factors.map((f) => f.method).join(',') },
-    });
     return {
-      flow: view({ ...flow, state: 'complete' }),
+      flow: this.view({ ...flow, state: 'complete' }),
       session: { token, id: session.id, expiresAt: session.expiresAt, aal },
     };
   }
@@ -213,29 +334,42 @@ export class LoginFlowService {
     const state = row.state as FlowState;
     if (!isTerminal(state) && this.#now() >= row.expires_at) {
       assertTransition(state, 'expired');
-      await this.#flows.update(row.id, { state, attempts: row.attempts }, { state: 'expired', updated_at: this.#now() });
-      await this.#audit.record({ interface: row.interface, ip: row.ip, name: 'login.expired', outcome: 'info', data: { flowId: row.id } });
+      await this.#flows.update(
+        row.id,
+        { state, attempts: row.attempts },
+        { state: 'expired', updated_at: this.#now() },
+      );
+      await this.#audit.record({
+        interface: row.interface,
+        ip: row.ip,
+        name: 'login.expired',
+        outcome: 'info',
+        data: { flowId: row.id },
+      });
       row.state = 'expired';
     }
     if (!opts.allowTerminal) {
       if (row.state === 'expired') throw flowExpired();
       if (row.state === 'failed') throw new AppError('FLOW_FAILED');
-      if (row.state === 'complete') throw new AppError('FLOW_STATE_INVALID', { details: { state: 'complete' } });
+      if (row.state === 'complete')
+        throw new AppError('FLOW_STATE_INVALID', { details: { state: 'complete' } });
     }
     return row;
   }
-}
 
-function view(row: LoginFlowsTable): FlowView {
-  const state = row.state as FlowState;
-  return {
-    id: row.id,
-    interface: row.interface as Interface,
-    purpose: 'login',
-    state,
-    expiresAt: new Date(row.expires_at).toISOString(),
-    methods: METHODS_BY_STATE[state] ?? [],
-  };
+  view(row: LoginFlowsTable): FlowView {
+    const state = row.state as FlowState;
+    return {
+      id: row.id,
+      interface: row.interface as Interface,
+      purpose: row.purpose === 'step_up' ? 'step_up' : 'login',
+      ...(row.action ? { action: row.action } : {}),
+      state,
+      expiresAt: new Date(Number(row.expires_at)).toISOString(),
+      methods: METHODS_BY_STATE[state] ?? [],
+      ...(this.#steps && !isTerminal(state) ? this.#steps.viewExtras(row) : {}),
+    };
+  }
 }
 
 function flowExpired(): AppError {
@@ -244,5 +378,8 @@ function flowExpired(): AppError {
 
 function retryLater(code: 'RATE_LIMITED' | 'LOGIN_THROTTLED', ms: number): AppError {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  return new AppError(code, { details: { retryAfterSeconds: seconds }, headers: { 'retry-after': String(seconds) } });
+  return new AppError(code, {
+    details: { retryAfterSeconds: seconds },
+    headers: { 'retry-after': String(seconds) },
+  });
 }

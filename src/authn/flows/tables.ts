@@ -13,6 +13,8 @@ export interface LoginFlowsTable {
   /** JSON array of { method, at } gathered so far. */
   factors: string;
   failure_code: string | null;
+  /** JSON: issued challenges, the remember choice (migration 0002). */
+  context?: string | null;
   created_at: number;
   updated_at: number;
   expires_at: number;

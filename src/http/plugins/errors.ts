@@ -8,6 +8,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   FST_ERR_BAD_URL: 'NOT_FOUND',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
   FST_ERR_ASYNC_CONSTRAINT: 'NOT_FOUND',
 };
 
@@ -19,7 +20,16 @@ export function sendError(
   details?: Record<string, unknown>,
   status: number = ERROR_CODES[code].status,
 ): FastifyReply {
-  return reply.status(status).send({ error: { code, message, requestId: req.id, ...(details ? { details } : {}) } });
+  return reply
+    .status(status)
+    .send({ error: { code, message, requestId: req.id, ...(details ? { details } : {}) } });
+}
+
+/** Errors the router raises before any route or hook runs (bad URL encoding, over-long parameters). */
+export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const code = (err.code && FASTIFY_CODES[err.code]) || 'NOT_FOUND';
+  reply.header('x-request-id', req.id);
+  sendError(reply, req, code, ERROR_CODES[code].message);
 }
 
 /** Maps every failure to the one error shape; nothing internal leaks (messages of 5xx are generic). */
@@ -42,12 +52,26 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (mapped) return sendError(reply, req, mapped, ERROR_CODES[mapped].message);
     const status = fe.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code: ErrorCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED';
+      const code: ErrorCode =
+        status === 404
+          ? 'NOT_FOUND'
+          : status === 413
+            ? 'PAYLOAD_TOO_LARGE'
+            : status === 415
+              ? 'UNSUPPORTED_MEDIA_TYPE'
+              : 'VALIDATION_FAILED';
       return sendError(reply, req, code, ERROR_CODES[code].message);
     }
     req.log.error({ err }, 'unhandled error');
     return sendError(reply, req, 'INTERNAL', ERROR_CODES.INTERNAL.message);
   });
 
-  app.setNotFoundHandler((req, reply) => sendError(reply, req, 'NOT_FOUND', `No route for ${req.method} ${(req.url.split('?')[0] ?? '').slice(0, 200)}.`));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(
+      reply,
+      req,
+      'NOT_FOUND',
+      `No route for ${req.method} ${(req.url.split('?')[0] ?? '').slice(0, 200)}.`,
+    ),
+  );
 }

@@ -30,11 +30,19 @@ export function registerMetrics(app: FastifyInstance, audit: AuditTrail): Regist
     const start = starts.get(req);
     if (start === undefined) return;
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) }, seconds);
+    latency.observe(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      seconds,
+    );
   });
   audit.onAppend((e) => {
     if (e.name === 'login.succeeded') logins.inc({ outcome: 'success', reason: 'none' });
-    else if (e.name === 'login.failed' || e.name === 'login.throttled') logins.inc({ outcome: 'failure', reason: e.reason ?? 'unknown' });
+    else if (e.name === 'login.failed' || e.name === 'login.throttled')
+      logins.inc({ outcome: 'failure', reason: e.reason ?? 'unknown' });
   });
   return registry;
 }

@@ -37,13 +37,18 @@ export function adminRoutes(services: Services): FastifyPluginAsyncTypebox {
           tags: ['admin'],
           summary: 'List users',
           querystring: Type.Object(
-            { limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), after: Type.Optional(Type.String({ maxLength: 64 })) },
+            {
+              limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+              after: Type.Optional(Type.String({ maxLength: 64 })),
+            },
             { additionalProperties: false },
           ),
           response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errorResponses(400, 401, 403) },
         },
       },
-      async (req) => ({ users: (await services.identity.users.list(req.query.limit, req.query.after)).map(toUser) }),
+      async (req) => ({
+        users: (await services.identity.users.list(req.query.limit, req.query.after)).map(toUser),
+      }),
     );
 
     for (const [action, status] of [
@@ -69,7 +74,12 @@ export function adminRoutes(services: Services): FastifyPluginAsyncTypebox {
           if (req.params.id === p.userId && status !== 'active') {
             throw new AppError('FORBIDDEN', { message: 'Administrators cannot lock or disable themselves.' });
           }
-          return services.identity.setStatus(req.params.id, status, req.body?.reason ?? `admin_${action}`, auditCtx(req));
+          return services.identity.setStatus(
+            req.params.id,
+            status,
+            req.body?.reason ?? `admin_${action}`,
+            auditCtx(req),
+          );
         },
       );
     }
@@ -81,8 +91,14 @@ export function adminRoutes(services: Services): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['admin'],
           summary: 'Active sessions of one user or of everyone',
-          querystring: Type.Object({ userId: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ sessions: Type.Array(SessionItem) }), ...errorResponses(400, 401, 403) },
+          querystring: Type.Object(
+            { userId: Type.Optional(Type.String({ maxLength: 64 })) },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({ sessions: Type.Array(SessionItem) }),
+            ...errorResponses(400, 401, 403),
+          },
         },
       },
       async (req) => ({ sessions: await services.sessions.list(req.query.userId) }),
@@ -92,11 +108,21 @@ export function adminRoutes(services: Services): FastifyPluginAsyncTypebox {
       '/admin/sessions/:id',
       {
         config: admin,
-        schema: { tags: ['admin'], summary: 'End any session', params: IdParam('id', 'ses'), response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) } },
+        schema: {
+          tags: ['admin'],
+          summary: 'End any session',
+          params: IdParam('id', 'ses'),
+          response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+        },
       },
       async (req, reply) => {
         const p = requirePrincipal(req);
-        await services.sessions.revoke(req.params.id, { userId: p.userId, isAdmin: true }, 'admin_revoked', auditCtx(req));
+        await services.sessions.revoke(
+          req.params.id,
+          { userId: p.userId, isAdmin: true },
+          'admin_revoked',
+          auditCtx(req),
+        );
         return reply.status(204).send(null);
       },
     );
@@ -112,7 +138,10 @@ export function adminRoutes(services: Services): FastifyPluginAsyncTypebox {
             { ...AuditQuerySchema.properties, userId: Type.Optional(Type.String({ maxLength: 64 })) },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ events: Type.Array(AuditEventSchema) }), ...errorResponses(400, 401, 403) },
+          response: {
+            200: Type.Object({ events: Type.Array(AuditEventSchema) }),
+            ...errorResponses(400, 401, 403),
+          },
         },
       },
       async (req) => {
@@ -149,7 +178,12 @@ export function adminRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         const result = await services.audit.verify();
-        await services.audit.record({ ...auditCtx(req), name: 'audit.verified', outcome: result.ok ? 'success' : 'failure', data: { checked: result.checked } });
+        await services.audit.record({
+          ...auditCtx(req),
+          name: 'audit.verified',
+          outcome: result.ok ? 'success' : 'failure',
+          data: { checked: result.checked },
+        });
         return result;
       },
     );

@@ -43,7 +43,10 @@ export function auditRoutes(services: Services): FastifyPluginAsyncTypebox {
           tags: ['audit'],
           summary: 'Your own audit events, newest first (page with `before`)',
           querystring: AuditQuerySchema,
-          response: { 200: Type.Object({ events: Type.Array(AuditEventSchema) }), ...errorResponses(400, 401) },
+          response: {
+            200: Type.Object({ events: Type.Array(AuditEventSchema) }),
+            ...errorResponses(400, 401),
+          },
         },
       },
       async (req) => {

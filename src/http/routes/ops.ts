@@ -10,11 +10,21 @@ export interface Readiness {
 }
 
 /** Liveness, readiness, metrics. */
-export function opsRoutes(services: Services, registry: Registry, readiness: Readiness): FastifyPluginAsyncTypebox {
+export function opsRoutes(
+  services: Services,
+  registry: Registry,
+  readiness: Readiness,
+): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/healthz',
-      { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'Liveness',
+          response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        },
+      },
       async () => ({ status: 'ok' as const }),
     );
     app.get(
@@ -23,11 +33,15 @@ export function opsRoutes(services: Services, registry: Registry, readiness: Rea
         schema: {
           tags: ['operations'],
           summary: 'Readiness: the database answers and the node is not shutting down',
-          response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), ...errorResponses(503) },
+          response: {
+            200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }),
+            ...errorResponses(503),
+          },
         },
       },
       async () => {
-        if (readiness.shuttingDown) throw new AppError('NOT_READY', { message: 'The node is shutting down.' });
+        if (readiness.shuttingDown)
+          throw new AppError('NOT_READY', { message: 'The node is shutting down.' });
         try {
           await services.store.ping();
         } catch {
@@ -36,9 +50,13 @@ export function opsRoutes(services: Services, registry: Registry, readiness: Rea
         return { status: 'ready' as const, database: services.store.kind };
       },
     );
-    app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics (text format)' } }, async (_req, reply) => {
-      reply.header('content-type', registry.contentType);
-      return registry.metrics();
-    });
+    app.get(
+      '/metrics',
+      { schema: { tags: ['operations'], summary: 'Prometheus metrics (text format)' } },
+      async (_req, reply) => {
+        reply.header('content-type', registry.contentType);
+        return registry.metrics();
+      },
+    );
   };
 }

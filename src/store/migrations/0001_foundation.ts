@@ -85,8 +85,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('prev_hash', 'text', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_events_actor').on('audit_events').columns(['actor_user_id', 'seq']).execute();
-  await db.schema.createIndex('audit_events_subject').on('audit_events').columns(['subject_user_id', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_events_actor')
+    .on('audit_events')
+    .columns(['actor_user_id', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_subject')
+    .on('audit_events')
+    .columns(['subject_user_id', 'seq'])
+    .execute();
 
   await db.schema
     .createTable('audit_head')
@@ -94,7 +102,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('seq', 'bigint', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
-  await db.insertInto('audit_head' as never).values({ id: 1, seq: 0, hash: '0'.repeat(64) } as never).execute();
+  await db
+    .insertInto('audit_head' as never)
+    .values({ id: 1, seq: 0, hash: '0'.repeat(64) } as never)
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,0 +1,23 @@
+/** Audit event names of the authn domain, `<entity>.<past-tense verb>` (listed in docs/audit.md). */
+export const AUTHN_EVENTS = [
+  'factor.enrolled',
+  'factor.confirmed',
+  'factor.removed',
+  'factor.verified',
+  'factor.rejected',
+  'factor.flagged',
+  'recovery_codes.regenerated',
+  'device.added',
+  'device.renamed',
+  'device.revoked',
+  'device.remembered',
+  'device_enrollment.created',
+  'push.sent',
+  'push.decided',
+  'push.rejected',
+  'push.blocked',
+  'sms.sent',
+  'policy.decided',
+  'step_up.succeeded',
+  'alert.raised',
+] as const;
