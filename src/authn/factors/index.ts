@@ -1,0 +1,13 @@
+export { computeAal } from './assurance.ts';
+export * from './device-factors.ts';
+export * from './push.ts';
+export * from './push-fatigue.ts';
+export { FactorInputError } from './record.ts';
+export * from './recovery-codes.ts';
+export * from './sms.ts';
+export * from './sms-senders.ts';
+export * from './totp.ts';
+export type * from './types.ts';
+export { FACTOR_METHODS } from './types.ts';
+export * from './webauthn.ts';
+export * from './webauthn-factor.ts';

@@ -1,0 +1,2 @@
+export * from './device-keys.ts';
+export * from './device-proof.ts';
