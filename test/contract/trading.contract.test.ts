@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { loadBook } from '../../src/trading/books.ts';
+import { dec } from '../../src/trading/decimal.ts';
+import { tradingHarness } from '../http/trading/support.ts';
+import { ALL_DBS } from '../support/databases.ts';
+import { createUser, type Harness } from '../support/harness.ts';
+
+for (const db of ALL_DBS) {
+  describe(`trading storage contract (${db.kind})`, () => {
+    let h: Harness;
+    before(async () => {
+      h = await tradingHarness(db);
+    });
+    after(() => h.close());
+
+    test('accounts, memberships and roles round-trip', async () => {
+      const t = h.services.trading;
+      const owner = await createUser(h, 'owner');
+      const viewer = await createUser(h, 'viewer');
+      const a = await t.accounts.open(
+        {
+          ownerUserId: owner.id,
+          entityId: 'ent_eu',
+          name: 'EU',
+          permissions: { stocks: true, forecast: true },
+        },
+        {},
+      );
+      // A node caches memberships briefly; granting one through the repository is visible at once.
+      assert.equal(await t.accounts.repo.roleOf(a.id, viewer.id), undefined);
+      await t.accounts.grant(a.id, viewer.id, 'viewer', {});
+      const found = await t.accounts.repo.find(a.id);
+      assert.equal(Object.isFrozen(found), true, 'cached records are read-only');
+      assert.equal(found?.entityId, 'ent_eu');
+      assert.equal(found?.permissions.forecast, false, 'the EU entity does not offer forecast contracts');
+      assert.equal(await t.accounts.repo.roleOf(a.id, viewer.id), 'viewer');
+      assert.equal(await t.accounts.repo.roleOf(a.id, 'usr_nobody'), undefined);
+      assert.deepEqual(
+        (await t.accounts.repo.listForUser(viewer.id)).map((x) => x.role),
+        ['viewer'],
+      );
+      await t.accounts.repo.setTradingState(a.id, 'HALTED', 123, 456);
+      const halted = await t.accounts.repo.find(a.id);
+      assert.equal(halted?.tradingState, 'HALTED');
+      assert.equal(halted?.haltedAt, 123);
+    });
+
+    test('a book reloaded from storage equals the one built in memory', async () => {
+      const t = h.services.trading;
+      const owner = await createUser(h, 'reload');
+      const a = await t.accounts.open(
+        { ownerUserId: owner.id, entityId: 'ent_us', name: 'R', permissions: { stocks: true } },
+        {},
+      );
+      await t.funds.deposit(a.id, dec('250000'), {});
+      const book = await t.orders.book(a.id);
+      const caller = { userId: owner.id, actor: { role: 'owner' as const } };
+      const q = t.feed.getQuote('AAPL')!;
+      await t.engine.place(
+        book,
+        caller,
+        {
+          symbol: 'AAPL',
+          side: 'buy',
+          type: 'limit',
+          quantity: dec('30'),
+          limitPrice: q.ask,
+          timeInForce: 'day',
+        },
+        'c1',
+        {},
+      );
+      await t.engine.place(
+        book,
+        caller,
+        {
+          symbol: 'AAPL',
+          side: 'sell',
+          type: 'limit',
+          quantity: dec('10'),
+          limitPrice: q.bid,
+          timeInForce: 'day',
+        },
+        'c2',
+        {},
+      );
+      await t.engine.place(
+        book,
+        caller,
+        {
+          symbol: 'KO',
+          side: 'buy',
+          type: 'limit',
+          quantity: dec('5'),
+          limitPrice: t.feed.getQuote('KO')!.bid.sub(dec('1')),
+          timeInForce: 'gtc',
+        },
+        'c3',
+        {},
+      );
+      const account = (await t.accounts.repo.find(a.id))!;
+      const reloaded = await loadBook(
+        h.services.store.db,
+        account,
+        t.accounts.entity('ent_us'),
+        t.engine.env(),
+      );
+      assert.ok(reloaded.state.cash.eq(book.state.cash));
+      assert.ok(reloaded.state.positionQuantity('AAPL').eq(dec('20')));
+      assert.ok(reloaded.state.position('AAPL')!.cost.eq(book.state.position('AAPL')!.cost));
+      assert.equal(reloaded.open.size, 1);
+      assert.ok(reloaded.realised.get('AAPL')!.eq(book.realised.get('AAPL')!));
+      assert.deepEqual([...reloaded.clientIds.keys()].sort(), ['c1', 'c2', 'c3']);
+      assert.ok(reloaded.ledger.debits.eq(reloaded.ledger.credits));
+    });
+
+    test('orders written in one group commit are all stored, with fills merged into their insert', async () => {
+      const t = h.services.trading;
+      const owner = await createUser(h, 'batch');
+      const a = await t.accounts.open(
+        { ownerUserId: owner.id, entityId: 'ent_us', name: 'B', permissions: { stocks: true } },
+        {},
+      );
+      await t.funds.deposit(a.id, dec('1000000'), {});
+      const book = await t.orders.book(a.id);
+      const caller = { userId: owner.id, actor: { role: 'owner' as const } };
+      const ask = t.feed.getQuote('MSFT')!.ask;
+      const placed = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          t.engine.place(
+            book,
+            caller,
+            {
+              symbol: 'MSFT',
+              side: 'buy',
+              type: 'limit',
+              quantity: dec(String(i + 1)),
+              limitPrice: ask,
+              timeInForce: 'day',
+            },
+            `b${i}`,
+            {},
+          ),
+        ),
+      );
+      const rows = await h.services.store.db
+        .selectFrom('orders')
+        .selectAll()
+        .where('account_id', '=', a.id)
+        .execute();
+      assert.equal(rows.length, 20);
+      assert.ok(rows.every((r) => r.status === 'filled'));
+      assert.equal(placed.length, 20);
+      const fills = await h.services.store.db
+        .selectFrom('fills')
+        .select('id')
+        .where('account_id', '=', a.id)
+        .execute();
+      assert.equal(fills.length, 20);
+    });
+  });
+}
