@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { HALTING_CODES, runBot } from '../../../examples/paper-bot/bot.ts';
+import { createHmacSigner, PortcullisClient } from '../../../sdk/src/index.ts';
+import { sqliteDb } from '../../support/databases.ts';
+import type { Harness } from '../../support/harness.ts';
+import { customer, sessionFor, tradingHarness } from '../trading/support.ts';
+
+/** The example bot against a real server on a real port, stopped by the account kill switch. */
+describe('the example paper bot', () => {
+  let h: Harness;
+  let base: string;
+  before(async () => {
+    h = await tradingHarness(sqliteDb);
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = h.app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  after(() => h.close());
+
+  test('trades within its limits, then stops cleanly when the owner pulls the kill switch', async () => {
+    const alice = await customer(h, 'alice');
+    const owner = await sessionFor(h, alice.userId, 'desktop');
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      headers: owner.headers,
+      payload: {
+        name: 'paper bot',
+        kind: 'hmac',
+        scopes: ['trade', 'account:read'],
+        constraints: {
+          accounts: [alice.account.id],
+          environment: 'paper',
+          symbols: ['EURUSD'],
+          maxOrderNotional: '5000',
+        },
+      },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const { key, secret } = created.json();
+    const client = new PortcullisClient({ baseUrl: base, signer: createHmacSigner(key.id, secret) });
+    const lines: string[] = [];
+    const controller = new AbortController();
+    let killed = false;
+    const result = await runBot({
+      client,
+      accountId: alice.account.id,
+      signal: controller.signal,
+      intervalMs: 10,
+      maxSteps: 50,
+      log: (line) => {
+        lines.push(line);
+        if (!killed && lines.filter((l) => l.includes('EURUSD')).length >= 2) {
+          killed = true;
+          void h.app.inject({
+            method: 'POST',
+            url: `/api/v1/accounts/${alice.account.id}/kill-switch`,
+            headers: owner.headers,
+            payload: {},
+          });
+        }
+      },
+    });
+    assert.ok(lines.filter((l) => l.includes('EURUSD')).length >= 2, lines.join('\n'));
+    assert.ok(HALTING_CODES.has(result.stoppedBy), `stopped by ${result.stoppedBy}\n${lines.join('\n')}`);
+  });
+});
