@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as OTPAuth from 'otpauth';
+import { Decimal } from '../../src/trading/decimal.ts';
+import { seedDemoAccount } from '../../src/trading/demo.ts';
+import { type LiveServer, startLiveServer } from '../browser/support.ts';
+import { PASSWORD } from '../support/harness.ts';
+import { Tmux } from './tmux.ts';
+
+let server: LiveServer;
+let userId: string;
+let totpSecret: string;
+/** The code for now + `stepsAhead` periods (the server accepts ±1 step; each step only once). */
+const totp = (stepsAhead = 0) =>
+  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(totpSecret) }).generate({
+    timestamp: Date.now() + stepsAhead * 30_000,
+  });
+const sessions: Tmux[] = [];
+const run = `desk-${process.pid}`;
+
+before(async () => {
+  server = await startLiveServer();
+  const user = await server.services.identity.createUser({
+    loginName: 'erin',
+    email: 'erin@example.com',
+    displayName: 'Erin Trader',
+    password: PASSWORD,
+  });
+  userId = user.id;
+  await seedDemoAccount(server.services.trading, userId, { interface: 'cli' });
+  const factors = server.services.authn.factors;
+  const e = await factors.enrollTotp(user, 'phone app', { interface: 'portal' });
+  totpSecret = e.secret;
+  await factors.confirm(userId, e.id, { code: totp(-1) }, { interface: 'portal' });
+});
+
+after(async () => {
+  for (const s of sessions) s.kill();
+  await server?.stop();
+});
+
+function desk(label: string, args: string[], env: Record<string, string> = {}) {
+  const home = env.PORTCULLIS_DESK_HOME ?? mkdtempSync(join(tmpdir(), 'portcullis-desk-'));
+  const t = Tmux.desk(`${run}-${label}`, ['--server', server.origin, ...args], {
+    PORTCULLIS_DESK_HOME: home,
+    ...env,
+  });
+  sessions.push(t);
+  return { t, home };
+}
+
+test('desk signs in with a hidden password, keeps the session in a 0600 file, and shows the live blotter', async () => {
+  const { t, home } = desk('login', ['login']);
+  await t.waitFor(/login name:/);
+  t.enter('erin');
+  await t.waitFor(/password:/);
+  t.enter(PASSWORD);
+  await t.waitFor(/authenticator code:/);
+  t.enter(totp(0));
+  const screen = await t.waitFor(/signed in as erin \(AAL2\)/);
+  assert.doesNotMatch(screen, new RegExp(PASSWORD));
+  assert.equal(statSync(join(home, 'session.json')).mode & 0o777, 0o600);
+  assert.equal(statSync(home).mode & 0o777, 0o700);
+
+  const live = desk('blotter', [], { PORTCULLIS_DESK_HOME: home }).t;
+  await live.waitFor(/POSITIONS[\s\S]*AAPL[\s\S]*OPEN ORDERS/);
+  const quote = server.services.trading.feed.getQuote('FEDCUT-27MAR')!;
+  const tick = server.services.trading.catalogue.get('FEDCUT-27MAR')!.tickSize;
+  const price = quote.bid.sub(tick.mul(Decimal.from(5))).toString();
+  live.enter(`buy 7 FEDCUT-27MAR limit ${price} gtc`);
+  const placed = await live.waitFor(/order (ord_[A-Za-z0-9_-]{22}) (\w+)/);
+  const orderId = /order (ord_[A-Za-z0-9_-]{22})/.exec(placed)![1]!;
+  await live.waitFor(new RegExp(`${orderId}\\s+buy\\s+7\\s+FEDCUT-27MAR`));
+  live.enter(`cancel ${orderId}`);
+  await live.waitFor(new RegExp(`order ${orderId} cancelled`));
+  const after = await live.waitFor(/OPEN ORDERS/);
+  const openOrders = after.split('OPEN ORDERS')[1]!.split('\n\n')[0]!;
+  assert.doesNotMatch(openOrders, new RegExp(orderId));
+  assert.match(openOrders, /RECESSION-27/);
+  live.enter('quit');
+  await live.waitFor(/\[exit 0\]/);
+});
+
+test('desk --json is scriptable: whoami answers one JSON line', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'portcullis-desk-'));
+  const { t } = desk('json-login', ['login', '--user', 'erin'], { PORTCULLIS_DESK_HOME: home });
+  await t.waitFor(/password:/);
+  t.enter(PASSWORD);
+  await t.waitFor(/authenticator code:/);
+  t.enter(totp(1));
+  await t.waitFor(/\[exit 0\]/);
+  const w = desk('json', ['whoami', '--json'], { PORTCULLIS_DESK_HOME: home }).t;
+  const screen = await w.waitFor(/\[exit 0\]/);
+  const line = screen.split('\n').find((l) => l.startsWith('{'))!;
+  assert.equal(JSON.parse(line).user.loginName, 'erin');
+});
+
+test('a computer clock five minutes behind is named, and the device proof is refused with CLOCK_SKEW', async () => {
+  const enrolment = await server.services.authn.devices.createEnrollment(userId, 'desktop', {
+    interface: 'portal',
+  });
+  const home = mkdtempSync(join(tmpdir(), 'portcullis-desk-'));
+  const e = desk('enrol', ['enrol', `${enrolment.id}.${enrolment.code}`], { PORTCULLIS_DESK_HOME: home }).t;
+  await e.waitFor(/this installation is enrolled as device dev_/);
+  assert.equal(statSync(join(home, 'device.json')).mode & 0o777, 0o600);
+
+  const { t } = desk('skew', ['login', '--user', 'erin'], {
+    PORTCULLIS_DESK_HOME: home,
+    PORTCULLIS_DESK_CLOCK_OFFSET_MS: '-300000',
+  });
+  await t.waitFor(/password:/);
+  t.enter(PASSWORD);
+  const screen = await t.waitFor(/\[exit \d+\]/);
+  assert.match(screen, /clock is (4 min 59 s|5 min 0 s|5 min 1 s) behind the server/);
+  assert.match(screen, /CLOCK_SKEW/);
+});

@@ -1,0 +1,5 @@
+import { render } from 'preact';
+import '../shared/styles.css';
+import { MobileApp } from './app.tsx';
+
+render(<MobileApp />, document.getElementById('app')!);
