@@ -17,6 +17,7 @@ import { type ApprovalOutcome, PushService } from './push/service.ts';
 
 export interface PolicyService {
   enforce(principal: Principal, action: Action, ctx: ActionContext, audit: AuditContext): Promise<void>;
+  admit(principal: Principal, action: Action, ctx: ActionContext, audit: AuditContext): Promise<string>;
   decide(principal: Principal, action: Action, ctx: ActionContext): Decision;
 }
 

@@ -205,3 +205,40 @@ describe('property: a stolen AAL1-only state never reaches an AAL2 action', () =
     );
   });
 });
+
+describe('admit: the allow is left to the caller’s own event, a refusal is recorded and thrown', () => {
+  const recorded: { name: string; outcome: string; reason?: string | null }[] = [];
+  const audit = {
+    record: async (input: { name: string; outcome: string; reason?: string | null }) => {
+      recorded.push(input);
+    },
+  } as unknown as ConstructorParameters<typeof PolicyEngine>[0]['audit'];
+  const audited = new PolicyEngine({ settings, now: () => NOW, ...(audit ? { audit } : {}) });
+
+  it('answers the rule of an allow without recording anything', async () => {
+    recorded.length = 0;
+    const rule = await audited.admit(fresh(MIN), 'place_order', { amount: '100' }, {});
+    assert.equal(rule, audited.decide(fresh(MIN), 'place_order', { amount: '100' }).rule);
+    assert.deepEqual(recorded, []);
+  });
+
+  it('records a step-up as policy.decided and throws STEP_UP_REQUIRED, as enforce does', async () => {
+    recorded.length = 0;
+    await assert.rejects(audited.admit(setup, 'place_order', { amount: '100' }, {}), {
+      code: 'STEP_UP_REQUIRED',
+    });
+    assert.deepEqual(
+      recorded.map((e) => [e.name, e.outcome, e.reason]),
+      [['policy.decided', 'deny', 'step_up']],
+    );
+  });
+
+  it('enforce records the allow itself', async () => {
+    recorded.length = 0;
+    await audited.enforce(fresh(MIN), 'place_order', { amount: '100' }, {});
+    assert.deepEqual(
+      recorded.map((e) => [e.name, e.outcome]),
+      [['policy.decided', 'allow']],
+    );
+  });
+});

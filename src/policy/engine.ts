@@ -74,6 +74,29 @@ export class PolicyEngine {
     audit: AuditContext,
   ): Promise<void> {
     const decision = this.decide(principal, action, ctx);
+    await this.#record(decision, action, ctx, audit);
+    if (decision.outcome !== 'allow') throw refusal(decision, action);
+  }
+
+  /**
+   * Like `enforce`, but an allow is not recorded here: it returns the rule, and
+   * the caller names it in the event of the action it admits (the order path
+   * does, in `order.accepted` or `order.denied`). A refusal is recorded and
+   * thrown exactly as by `enforce`.
+   */
+  async admit(
+    principal: Principal,
+    action: Action,
+    ctx: ActionContext,
+    audit: AuditContext,
+  ): Promise<string> {
+    const decision = this.decide(principal, action, ctx);
+    if (decision.outcome === 'allow') return decision.rule;
+    await this.#record(decision, action, ctx, audit);
+    throw refusal(decision, action);
+  }
+
+  async #record(decision: Decision, action: Action, ctx: ActionContext, audit: AuditContext): Promise<void> {
     await this.#audit?.record({
       ...audit,
       name: 'policy.decided',
@@ -88,17 +111,6 @@ export class PolicyEngine {
         ...(ctx.amount ? { amount: ctx.amount } : {}),
       },
     });
-    if (decision.outcome === 'allow') return;
-    if (decision.outcome === 'step_up') {
-      throw new AppError('STEP_UP_REQUIRED', {
-        message: `Confirm it is you: ${decision.requirement.reason}.`,
-        details: { requirement: decision.requirement, action },
-      });
-    }
-    if (decision.outcome === 'approval') {
-      throw new AppError('APPROVAL_REQUIRED', { details: { reason: decision.reason } });
-    }
-    throw new AppError(decision.code as 'POLICY_DENIED', { details: { action, rule: decision.rule } });
   }
 
   #matches(rule: PolicyRule, action: Action, ctx: ActionContext): boolean {
@@ -159,3 +171,17 @@ export function lastStrongAuthentication(factors: readonly FactorUse[]): number 
 }
 
 export { isRiskReducing };
+
+/** The coded error of a decision that is not an allow. */
+function refusal(decision: Exclude<Decision, { outcome: 'allow' }>, action: Action): AppError {
+  if (decision.outcome === 'step_up') {
+    return new AppError('STEP_UP_REQUIRED', {
+      message: `Confirm it is you: ${decision.requirement.reason}.`,
+      details: { requirement: decision.requirement, action },
+    });
+  }
+  if (decision.outcome === 'approval') {
+    return new AppError('APPROVAL_REQUIRED', { details: { reason: decision.reason } });
+  }
+  return new AppError(decision.code as 'POLICY_DENIED', { details: { action, rule: decision.rule } });
+}

@@ -65,7 +65,7 @@ export async function seedDemoAccount(
     ),
   ];
   for (const order of resting)
-    await trading.engine.place(book, caller, order, undefined, ctx).catch(() => undefined);
+    await trading.engine.place(book, caller, order, undefined, ctx, 'seed').catch(() => undefined);
   return account;
 }
 

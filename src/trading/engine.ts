@@ -82,6 +82,7 @@ export class TradingEngine {
     request: OrderRequest,
     clientOrderId: string | undefined,
     ctx: AuditContext,
+    admitted: string | null = null,
   ): Promise<{ order: OrderRecord; replayed: boolean }> {
     const hash = requestHash(request);
     const key = clientOrderId ?? newId('cli');
@@ -100,11 +101,16 @@ export class TradingEngine {
         name: 'order.denied',
         outcome: 'deny',
         reason: denial.code,
-        data: { accountId: book.account.id, symbol: request.symbol, denial: formatDenial(denial) },
+        data: {
+          accountId: book.account.id,
+          symbol: request.symbol,
+          denial: formatDenial(denial),
+          admittedBy: admitted,
+        },
       });
       throw denialError(denial);
     }
-    const order = this.#accept(book, caller, request, key, hash, riskCtx.now, ctx);
+    const order = this.#accept(book, caller, request, key, hash, riskCtx.now, ctx, admitted);
     this.#execute(book, order, this.#d.quotes.getQuote(request.symbol));
     await this.#commit(book);
     return { order, replayed: false };
@@ -123,6 +129,7 @@ export class TradingEngine {
     hash: string,
     now: number,
     ctx: AuditContext,
+    admitted: string | null,
   ): OrderRecord {
     const order: OrderRecord = {
       id: newId('ord'),
@@ -148,7 +155,13 @@ export class TradingEngine {
       ...ctx,
       name: 'order.accepted',
       outcome: 'success',
-      data: { accountId: book.account.id, orderId: order.id, symbol: request.symbol, side: request.side },
+      data: {
+        accountId: book.account.id,
+        orderId: order.id,
+        symbol: request.symbol,
+        side: request.side,
+        admittedBy: admitted,
+      },
     });
     return order;
   }
@@ -164,7 +177,16 @@ export class TradingEngine {
     price: Decimal,
     ctx: AuditContext,
   ): Promise<OrderRecord> {
-    const order = this.#accept(book, caller, request, newId('cli'), requestHash(request), this.#d.now(), ctx);
+    const order = this.#accept(
+      book,
+      caller,
+      request,
+      newId('cli'),
+      requestHash(request),
+      this.#d.now(),
+      ctx,
+      'seed',
+    );
     this.#fill(book, order, request.quantity, price);
     await this.#commit(book);
     return order;

@@ -9,7 +9,7 @@ import type { ApprovalService, AuthnServices, NotifierService, PolicyService } f
 import type { Action, ActionContext } from '../policy/actions.ts';
 import type { Principal } from '../policy/principal.ts';
 
-export type PolicyPort = Pick<PolicyService, 'enforce'>;
+export type PolicyPort = Pick<PolicyService, 'enforce' | 'admit'>;
 export type NotifierPort = NotifierService;
 export type ApprovalsPort = ApprovalService;
 
@@ -60,4 +60,19 @@ export async function notifyAll(
   const n = ports.notifier;
   if (!n) return;
   await Promise.allSettled(userIds.map((u) => n.notify(u, message)));
+}
+
+/**
+ * Runs the policy for an action whose own audit event records the allow;
+ * answers `action=rule` for that event (null where no policy is wired).
+ */
+export async function admit(
+  ports: AuthnPorts,
+  principal: Principal,
+  action: Action,
+  ctx: ActionContext,
+  audit: AuditContext,
+): Promise<string | null> {
+  const rule = await ports.policy?.admit(principal, action, ctx, audit);
+  return rule === undefined ? null : `${action}=${rule}`;
 }

@@ -20,7 +20,7 @@ import { type Decimal, dec } from './decimal.ts';
 import type { Caller, TradingEngine } from './engine.ts';
 import { fromRow, type OrderView, orderView } from './order-model.ts';
 import type { OrderRequest } from './orders.ts';
-import { type AuthnPorts, enforce } from './ports.ts';
+import { type AuthnPorts, admit } from './ports.ts';
 
 const TRADE_ROLES: readonly Role[] = ['owner', 'trader', 'advisor'];
 /** A flatten succeeded when its order filled or is still working the rest of the position. */
@@ -103,7 +103,11 @@ export class OrderService {
     );
   }
 
-  /** Friction follows risk: a reducing order never meets step-up. */
+  /**
+   * Friction follows risk: a reducing order never meets step-up. Answers what
+   * admitted the order (`reducing`, or the policy rules), which its own audit
+   * event records.
+   */
   async #friction(
     principal: Principal,
     access: AccountAccess,
@@ -111,7 +115,7 @@ export class OrderService {
     r: OrderRequest,
     ctx: AuditContext,
   ) {
-    if (this.#reducing(book, r)) return;
+    if (this.#reducing(book, r)) return 'reducing';
     const reference = this.#engine.env().prices.referencePrice(r.symbol);
     const notional = reference ? this.#engine.notional(r, reference) : undefined;
     const actionCtx = {
@@ -119,10 +123,11 @@ export class OrderService {
       currency: access.account.baseCurrency,
       ...(notional ? { amount: notional.toString() } : {}),
     };
-    await enforce(this.#ports, principal, 'place_order', actionCtx, ctx);
+    const rules = [await admit(this.#ports, principal, 'place_order', actionCtx, ctx)];
     if (access.account.accountType === 'margin' && notional && notional.gt(book.state.cash)) {
-      await enforce(this.#ports, principal, 'use_margin', actionCtx, ctx);
+      rules.push(await admit(this.#ports, principal, 'use_margin', actionCtx, ctx));
     }
+    return rules.filter((r) => r !== null).join(' ') || null;
   }
 
   async preview(
@@ -143,8 +148,10 @@ export class OrderService {
   ): Promise<{ order: OrderView; replayed: boolean }> {
     const { access, book, caller } = await this.#open(principal, accountId);
     if (access.account.status !== 'active') throw new AppError('ACCOUNT_NOT_ACTIVE');
-    if (!book.clientIds.has(clientOrderId ?? '')) await this.#friction(principal, access, book, r, ctx);
-    const { order, replayed } = await this.#engine.place(book, caller, r, clientOrderId, ctx);
+    const admitted = book.clientIds.has(clientOrderId ?? '')
+      ? null // a replay: the original order's decision stands
+      : await this.#friction(principal, access, book, r, ctx);
+    const { order, replayed } = await this.#engine.place(book, caller, r, clientOrderId, ctx, admitted);
     return { order: replayed ? await this.get(principal, accountId, order.id) : orderView(order), replayed };
   }
 
@@ -296,7 +303,7 @@ export class OrderService {
     try {
       // The trading-state gate does not apply to closing a position: lift it for this one order.
       if (state !== 'ACTIVE') book.state.setTradingState('ACTIVE', 'flatten');
-      const placing = this.#engine.place(book, caller, request, undefined, ctx);
+      const placing = this.#engine.place(book, caller, request, undefined, ctx, 'flatten');
       if (state !== 'ACTIVE') book.state.setTradingState(state, 'flatten done');
       const { order } = await placing;
       return { ...base, orderId: order.id, status: order.status, code: order.reason };

@@ -35,8 +35,18 @@ declare module 'fastify' {
 export function registerAuth(app: FastifyInstance, services: Services): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('rawBody', undefined);
+  // A JSON body arrives as one buffer: a signed request keeps those exact bytes for its
+  // signature, and the JSON is parsed by Fastify's own parser (prototype poisoning refused).
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const bytes = body as Buffer;
+    if (req.headers['pc-signature'] !== undefined) req.rawBody = bytes;
+    json(req, bytes.toString('utf8'), done);
+  });
+  // Any other signed body is read whole and replayed to the parsers.
   app.addHook('preParsing', async (req, _reply, payload) => {
-    if (req.headers['pc-signature'] === undefined || !hasBody(req)) return payload;
+    if (req.headers['pc-signature'] === undefined || !hasBody(req) || isJson(req)) return payload;
     req.rawBody = await readAll(payload);
     const replay = Readable.from([req.rawBody]) as Readable & { receivedEncodedLength?: number };
     replay.receivedEncodedLength = req.rawBody.length;
@@ -77,6 +87,12 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
 function hasBody(req: FastifyRequest): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** The media type the JSON parser takes (`application/json`, any parameters). */
+function isJson(req: FastifyRequest): boolean {
+  const type = req.headers['content-type'];
+  return type !== undefined && type.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
 }
 
 async function readAll(payload: AsyncIterable<Buffer | string>): Promise<Buffer> {
