@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { SessionsTable } from './tables.ts';
 
@@ -9,8 +9,12 @@ export class SessionRepository {
     this.#db = db;
   }
 
-  async insert(row: SessionsTable): Promise<void> {
-    await this.#db.insertInto('sessions').values(row).execute();
+  async insert(row: SessionsTable, db: Kysely<Database> = this.#db): Promise<void> {
+    await db.insertInto('sessions').values(row).execute();
+  }
+
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.#db.transaction().execute(fn);
   }
 
   findByTokenHash(tokenHash: string): Promise<SessionsTable | undefined> {

@@ -1,9 +1,11 @@
+import type { Transaction } from 'kysely';
 import type { AuditContext, AuditInput, AuditTrail } from '../audit/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { SessionTerminator, UserRepository } from '../identity/index.ts';
 import type { UsersTable } from '../identity/tables.ts';
 import type { FactorUse, SessionPrincipal } from '../policy/principal.ts';
 import { newId, newToken, sha256Hex } from '../store/ids.ts';
+import type { Database } from '../store/schema.ts';
 import type { Interface, SessionPolicies } from './policy.ts';
 import type { SessionRepository } from './repository.ts';
 import type { SessionsTable } from './tables.ts';
@@ -86,13 +88,16 @@ export class SessionService implements SessionTerminator {
   }
 
   /**
-   * Issues a session. `alsoRecord` events (for example the sign-in that led to it) are chained in the
-   * same audit transaction. A caller may choose the session id (`input.id`) to reference it first.
+   * Issues a session: the row and its audit events (`session.created`, then `alsoRecord`, for example
+   * the sign-in that led to it) commit in one transaction. `claim` runs first in that transaction (the
+   * login flow claims itself there); if it throws, nothing is written. A caller may choose the session
+   * id (`input.id`) to reference it first.
    */
   async create(
     input: NewSession,
     ctx: AuditContext,
     alsoRecord: readonly AuditInput[] = [],
+    claim?: (trx: Transaction<Database>) => Promise<void>,
   ): Promise<{ token: string; session: SessionView }> {
     const now = this.#now();
     const token = newToken();
@@ -112,19 +117,21 @@ export class SessionService implements SessionTerminator {
       revoked_at: null,
       revoked_reason: null,
     };
-    await this.#repo.insert(row);
-    await this.#audit.recordAll([
-      {
-        ...ctx,
-        actorUserId: input.userId,
-        sessionId: row.id,
-        interface: input.interface,
-        name: 'session.created',
-        outcome: 'success',
-        data: { aal: input.aal, methods: input.factors.map((f) => f.method).join(',') },
-      },
-      ...alsoRecord,
-    ]);
+    const created: AuditInput = {
+      ...ctx,
+      actorUserId: input.userId,
+      sessionId: row.id,
+      interface: input.interface,
+      name: 'session.created',
+      outcome: 'success',
+      data: { aal: input.aal, methods: input.factors.map((f) => f.method).join(',') },
+    };
+    const events = await this.#repo.transaction(async (trx) => {
+      await claim?.(trx);
+      await this.#repo.insert(row, trx);
+      return this.#audit.appendWithin(trx, [created, ...alsoRecord]);
+    });
+    this.#audit.announce(events);
     return { token, session: this.#view(row, row.id) };
   }
 

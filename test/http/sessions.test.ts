@@ -211,4 +211,47 @@ describe('sessions', () => {
     const b = await loginBearer(h, 'mobile');
     assert.notEqual(a, b);
   });
+
+  test('a session is issued with its audit events in one transaction: a failed claim writes neither', async () => {
+    const alice = await h.services.identity.findUser('alice');
+    const count = async (table: 'sessions' | 'audit_events') =>
+      Number(
+        (
+          await h.services.store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = { sessions: await count('sessions'), events: await count('audit_events') };
+    const input = {
+      userId: alice.id,
+      interface: 'mobile' as const,
+      factors: [{ method: 'password', at: h.clock.now }],
+      aal: 1,
+      deviceId: null,
+      ip: '192.0.2.1',
+      userAgent: 'test',
+    };
+    await assert.rejects(
+      h.services.sessions.create(input, {}, [], async (trx) => {
+        await trx.updateTable('users').set({ updated_at: 1 }).where('id', '=', alice.id).execute();
+        throw new Error('claimed elsewhere');
+      }),
+      /claimed elsewhere/,
+    );
+    assert.deepEqual({ sessions: await count('sessions'), events: await count('audit_events') }, before);
+    const row = await h.services.store.db
+      .selectFrom('users')
+      .select('updated_at')
+      .where('id', '=', alice.id)
+      .executeTakeFirstOrThrow();
+    assert.notEqual(row.updated_at, 1, 'the claim rolled back too');
+    const { token } = await h.services.sessions.create(input, {});
+    assert.equal((await h.services.sessions.authenticate(token, 'bearer')).userId, alice.id);
+    assert.deepEqual(
+      { sessions: await count('sessions'), events: await count('audit_events') },
+      { sessions: before.sessions + 1, events: before.events + 1 },
+    );
+  });
 });

@@ -1,9 +1,11 @@
+import type { Transaction } from 'kysely';
 import type { AuditContext, AuditTrail } from '../../audit/index.ts';
 import { AppError } from '../../errors/index.ts';
 import type { IdentityService, LoginThrottle, PasswordHasher } from '../../identity/index.ts';
 import type { FactorUse } from '../../policy/principal.ts';
 import type { Interface, SessionService } from '../../sessions/index.ts';
 import { newId } from '../../store/ids.ts';
+import type { Database } from '../../store/schema.ts';
 import type {
   AttemptLimiter,
   FlowCompletion,
@@ -285,18 +287,22 @@ export class LoginFlowService {
   ): Promise<FlowCompletion> {
     assertTransition(flow.state as FlowState, 'complete');
     const sessionId = newId('ses');
-    const claimed = await this.#flows.update(
-      flow.id,
-      { state: flow.state as FlowState, attempts: flow.attempts },
-      {
-        state: 'complete',
-        user_id: userId,
-        session_id: sessionId,
-        factors: JSON.stringify(factors),
-        updated_at: this.#now(),
-      },
-    );
-    if (!claimed) throw new AppError('FLOW_STATE_INVALID');
+    // The flow is claimed in the session's own transaction: a completed flow always has its session.
+    const claim = async (trx: Transaction<Database>) => {
+      const claimed = await this.#flows.update(
+        flow.id,
+        { state: flow.state as FlowState, attempts: flow.attempts },
+        {
+          state: 'complete',
+          user_id: userId,
+          session_id: sessionId,
+          factors: JSON.stringify(factors),
+          updated_at: this.#now(),
+        },
+        trx,
+      );
+      if (!claimed) throw new AppError('FLOW_STATE_INVALID');
+    };
     const iface = flow.interface as Interface;
     const methods = factors.map((f) => f.method).join(',');
     const { token, session } = await this.#sessions.create(
@@ -321,6 +327,7 @@ export class LoginFlowService {
           data: { flowId: flow.id, aal, methods },
         },
       ],
+      claim,
     );
     return {
       flow: this.view({ ...flow, state: 'complete' }),

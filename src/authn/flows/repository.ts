@@ -20,13 +20,15 @@ export class FlowRepository {
   /**
    * Compare-and-set on (state, attempts): two concurrent steps on one flow
    * cannot both advance it. Returns false when another step got there first.
+   * `db` may be a transaction the update must commit with.
    */
   async update(
     id: string,
     expected: { state: FlowState; attempts: number },
     changes: Partial<Omit<LoginFlowsTable, 'id'>>,
+    db: Kysely<Database> = this.#db,
   ): Promise<boolean> {
-    const r = await this.#db
+    const r = await db
       .updateTable('login_flows')
       .set(changes)
       .where('id', '=', id)
