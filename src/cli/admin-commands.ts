@@ -4,13 +4,15 @@ import type { Services } from '../container.ts';
 import { checkPassword } from '../identity/index.ts';
 import { type Io, printObject, printTable, UsageError } from './output.ts';
 
-const CLI_CTX = { interface: 'cli' } as const;
+export const CLI_CTX = { interface: 'cli' } as const;
 
-type Flags = Record<string, string | boolean | undefined>;
+export type Flags = Record<string, string | string[] | boolean | undefined>;
 
-function str(flags: Flags, name: string): string | undefined {
+/** A single-valued option (the last one given wins). */
+export function str(flags: Flags, name: string): string | undefined {
   const v = flags[name];
   if (v === true) throw new UsageError(`--${name} needs a value`);
+  if (Array.isArray(v)) return v.at(-1);
   return v === false ? undefined : v;
 }
 

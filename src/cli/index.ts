@@ -5,6 +5,7 @@ import { AppError } from '../errors/index.ts';
 import { startServer, stopOnSignals } from '../server.ts';
 import { migrateToLatest, openStore } from '../store/index.ts';
 import { auditCommand, sessionCommand, userCommand } from './admin-commands.ts';
+import { appCommand } from './app-commands.ts';
 import { runDesk } from './desk/index.ts';
 import { EXIT, type Io, UsageError } from './output.ts';
 
@@ -21,6 +22,10 @@ usage: portcullis COMMAND [options] [--json]
   session revoke SESSION_ID
   audit verify                            recompute the hash chain (exit 1 when broken)
   audit tail [--limit N] [--user USER] [--name EVENT]
+  app add CLIENT_ID --name N --redirect-uri URI [--redirect-uri URI …] [--public]
+                                          register a third-party OAuth app (secret shown once)
+  app list
+  app remove CLIENT_ID                    remove an app and revoke every grant given to it
   desk [COMMAND]                          the desktop terminal client (portcullis desk --help)
 
 Configuration comes from the environment (see docs/configuration.md).`;
@@ -78,7 +83,9 @@ export async function runCli(
       );
       return EXIT.ok;
     }
-    const handler = { user: userCommand, session: sessionCommand, audit: auditCommand }[command];
+    const handler = { user: userCommand, session: sessionCommand, audit: auditCommand, app: appCommand }[
+      command
+    ];
     if (!handler) throw new UsageError(`unknown command ${command}`);
     const services = await createServices(config);
     try {
@@ -123,6 +130,8 @@ function parse(argv: string[]) {
       reason: { type: 'string' },
       user: { type: 'string' },
       limit: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      public: { type: 'boolean' },
     },
   });
 }

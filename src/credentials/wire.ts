@@ -14,6 +14,7 @@ import type { TradingServices } from '../trading/wire.ts';
 import { CredentialAuthenticator } from './authenticator.ts';
 import { KeyCache } from './key-cache.ts';
 import { ApiKeyService } from './key-service.ts';
+import { OauthClients } from './oauth/clients.ts';
 import { OauthGrants } from './oauth/grants.ts';
 import { createOauthProvider, type OauthProvider } from './oauth/provider.ts';
 import { CredentialRepository } from './repository.ts';
@@ -31,6 +32,8 @@ export interface CredentialServices {
   /** oidc-provider for third-party apps, mounted under /oauth. */
   readonly oauth: OauthProvider;
   readonly oauthGrants: OauthGrants;
+  /** Third-party apps an operator registered (`portcullis app`). */
+  readonly oauthClients: OauthClients;
   /**
    * The kill switch and circuit breakers call this: every active key covering
    * the account is suspended and the account's credential epoch is bumped, so
@@ -86,6 +89,7 @@ export async function createCredentialServices(
     now,
   });
   const oauthGrants = new OauthGrants({ db: store.db, oauth, audit });
+  const oauthClients = new OauthClients({ db: store.db, oauth, grants: oauthGrants, audit });
   const suspendForAccount = async (accountId: string, reason: string, ctx: AuditContext) => {
     const epoch = await state.bump(accountId);
     await audit.record({
@@ -114,6 +118,7 @@ export async function createCredentialServices(
     keyCache,
     oauth,
     oauthGrants,
+    oauthClients,
     suspendForAccount,
     close: async () => {
       keyCache.close();

@@ -14,6 +14,8 @@ export const CREDENTIAL_ERROR_CODES = {
   PUBLIC_KEY_INVALID: { status: 400, message: 'The public key is not an Ed25519 key in SPKI PEM form.' },
   DELEGATED_TOKEN_NOT_FOUND: { status: 404, message: 'No such delegated token.' },
   OAUTH_GRANT_NOT_FOUND: { status: 404, message: 'No such connected app.' },
+  OAUTH_CLIENT_NOT_FOUND: { status: 404, message: 'No such registered app.' },
+  OAUTH_CLIENT_EXISTS: { status: 409, message: 'An app with this client id is already registered.' },
   CREDENTIALS_UNAVAILABLE: {
     status: 503,
     message: 'Credential state could not be read; signed requests fail closed. Retry shortly.',

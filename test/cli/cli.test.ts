@@ -86,6 +86,84 @@ describe('portcullis CLI', () => {
     assert.match(r.err, /SESSION_NOT_FOUND/);
   });
 
+  test('app add registers a third-party app with its secret shown once; list; remove; bad input exits 2', async () => {
+    const added = await run([
+      'app',
+      'add',
+      'chart-app',
+      '--name',
+      'Chart App',
+      '--redirect-uri',
+      'https://charts.example/callback',
+      '--redirect-uri',
+      'http://127.0.0.1:7000/cb',
+      '--json',
+    ]);
+    assert.equal(added.code, 0, added.err);
+    const app = JSON.parse(added.out);
+    assert.deepEqual(app.redirectUris, ['https://charts.example/callback', 'http://127.0.0.1:7000/cb']);
+    assert.equal(app.kind, 'confidential');
+    assert.match(app.clientSecret, /^pca_[A-Za-z0-9_-]{43}$/);
+    const store = openStore(`sqlite:${join(dir, 'portcullis.sqlite')}`);
+    const rows = await sql<{
+      payload: string;
+    }>`select payload from oauth_store where id = 'chart-app'`.execute(store.db);
+    await store.close();
+    assert.equal(rows.rows.length, 1);
+    assert.ok(!rows.rows[0]!.payload.includes(app.clientSecret), 'the secret is stored sealed');
+
+    const pub = await run([
+      'app',
+      'add',
+      'phone-app',
+      '--name',
+      'Phone',
+      '--redirect-uri',
+      'https://p.example/cb',
+      '--public',
+    ]);
+    assert.equal(pub.code, 0);
+    assert.doesNotMatch(pub.out, /clientSecret/);
+    assert.equal(
+      (await run(['app', 'add', 'phone-app', '--name', 'Again', '--redirect-uri', 'https://p.example/cb']))
+        .code,
+      1,
+    );
+    const bad = await run([
+      'app',
+      'add',
+      'x',
+      '--name',
+      'X',
+      '--redirect-uri',
+      'http://evil.example/cb#frag',
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /\/clientId: /);
+    assert.match(bad.err, /\/redirectUris\/0: a redirect URI has no fragment/);
+    const plain = await run([
+      'app',
+      'add',
+      'plain-app',
+      '--name',
+      'P',
+      '--redirect-uri',
+      'http://evil.example/cb',
+    ]);
+    assert.equal(plain.code, 2);
+    assert.match(plain.err, /https, or http on a loopback address/);
+    const list = JSON.parse((await run(['app', 'list', '--json'])).out);
+    assert.deepEqual(
+      list.map((c: { clientId: string; kind: string }) => [c.clientId, c.kind]),
+      [
+        ['chart-app', 'confidential'],
+        ['phone-app', 'public'],
+      ],
+    );
+    assert.match((await run(['app', 'remove', 'phone-app'])).out, /grantsRevoked: 0/);
+    assert.equal((await run(['app', 'remove', 'phone-app'])).code, 3);
+  });
+
   test('audit tail shows the events and verify exits 0, then 1 naming the first broken link after tampering', async () => {
     const tail = await run(['audit', 'tail', '--limit', '5', '--json']);
     assert.equal(JSON.parse(tail.out).length, 5);

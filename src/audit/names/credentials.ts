@@ -10,6 +10,8 @@ export const CREDENTIAL_EVENTS = [
   'delegated_token.revoked',
   'delegated_token.denied',
   'credential_epoch.bumped',
+  'oauth_client.registered',
+  'oauth_client.removed',
   'oauth_grant.created',
   'oauth_grant.revoked',
   'oauth_token.denied',

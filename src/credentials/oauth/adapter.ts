@@ -1,13 +1,33 @@
 import type { Kysely } from 'kysely';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { KeyRing } from '../../store/envelope.ts';
 import type { Database } from '../../store/schema.ts';
+
+/** Where a registered app's secret is kept in its stored payload: sealed under the key ring. */
+const SEALED_SECRET = 'pc_sealed_client_secret';
+
+/** The secret of an app is never stored in the clear: oidc-provider sees it only in memory. */
+function sealClient(keyRing: KeyRing, id: string, payload: AdapterPayload): AdapterPayload {
+  const secret = payload.client_secret;
+  if (typeof secret !== 'string') return payload;
+  const { client_secret: _, ...rest } = payload;
+  return { ...rest, [SEALED_SECRET]: keyRing.seal(secret, `oauth_client:${id}`) };
+}
+
+function openClient(keyRing: KeyRing, id: string, payload: AdapterPayload): AdapterPayload {
+  const sealed = payload[SEALED_SECRET];
+  if (typeof sealed !== 'string') return payload;
+  const { [SEALED_SECRET]: _, ...rest } = payload;
+  return { ...rest, client_secret: keyRing.open(sealed, `oauth_client:${id}`).toString('utf8') };
+}
 
 /**
  * oidc-provider's storage on our database (SQLite or PostgreSQL): one row per
  * model instance in `oauth_store`, the payload as JSON, indexed by grant id,
- * user code and interaction uid. Expired rows read as absent.
+ * user code and interaction uid. Expired rows read as absent. A registered
+ * app's `client_secret` is sealed under the key ring.
  */
-export function kyselyAdapter(db: Kysely<Database>, now: () => number) {
+export function kyselyAdapter(db: Kysely<Database>, now: () => number, keyRing: KeyRing) {
   return class KyselyAdapter implements Adapter {
     readonly model: string;
 
@@ -19,7 +39,7 @@ export function kyselyAdapter(db: Kysely<Database>, now: () => number) {
       const row = {
         model: this.model,
         id,
-        payload: JSON.stringify(payload),
+        payload: JSON.stringify(this.model === 'Client' ? sealClient(keyRing, id, payload) : payload),
         grant_id: payload.grantId ?? null,
         user_code: payload.userCode ?? null,
         uid: payload.uid ?? null,
@@ -49,7 +69,8 @@ export function kyselyAdapter(db: Kysely<Database>, now: () => number) {
         .where(column, '=', value)
         .executeTakeFirst();
       if (!row || (row.expires_at !== null && Number(row.expires_at) <= now())) return undefined;
-      const payload = JSON.parse(row.payload) as AdapterPayload;
+      const stored = JSON.parse(row.payload) as AdapterPayload;
+      const payload = this.model === 'Client' ? openClient(keyRing, row.id, stored) : stored;
       return row.consumed_at === null
         ? payload
         : { ...payload, consumed: Math.floor(Number(row.consumed_at) / 1000) };

@@ -44,15 +44,27 @@ export class OauthGrants {
   }
 
   /** The kill switch: every app's access to the account ends at once (its grants are revoked). */
-  async revokeForAccount(accountId: string, ctx: AuditContext): Promise<number> {
+  revokeForAccount(accountId: string, ctx: AuditContext): Promise<number> {
+    return this.#revokeWhere(accountId, (c) => c.accounts.includes(accountId), ctx);
+  }
+
+  /** A removed app: every grant people gave it is revoked. */
+  revokeForClient(clientId: string, ctx: AuditContext): Promise<number> {
+    return this.#revokeWhere(clientId, (c) => c.clientId === clientId, ctx);
+  }
+
+  /** Revokes the grants whose consent mentions `value` (a cheap pre-filter) and passes `match`. */
+  async #revokeWhere(value: string, match: (c: OauthConsent) => boolean, ctx: AuditContext): Promise<number> {
     const rows = await this.#db
       .selectFrom('oauth_store')
       .select(['id', 'payload'])
       .where('model', '=', 'PcConsent')
-      .where('payload', 'like', `%${JSON.stringify(accountId)}%`)
+      .where('payload', 'like', `%${JSON.stringify(value)}%`)
       .execute();
-    const covering = rows.filter((r) => (JSON.parse(r.payload) as OauthConsent).accounts.includes(accountId));
-    for (const r of covering) await this.revoke((JSON.parse(r.payload) as OauthConsent).uid, r.id, ctx);
+    const covering = rows
+      .map((r) => ({ id: r.id, consent: JSON.parse(r.payload) as OauthConsent }))
+      .filter((r) => match(r.consent));
+    for (const r of covering) await this.revoke(r.consent.uid, r.id, ctx);
     return covering.length;
   }
 

@@ -42,7 +42,7 @@ export async function createOauthProvider(deps: {
   now: () => number;
 }): Promise<OauthProvider> {
   const { repo, keyRing, now } = deps;
-  const Adapter = kyselyAdapter(deps.db, now);
+  const Adapter = kyselyAdapter(deps.db, now, keyRing);
   const jwk = JSON.parse(
     (
       await serverSecret(

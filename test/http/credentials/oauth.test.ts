@@ -13,6 +13,7 @@ for (const db of ALL_DBS) {
     let base: string;
     let portal: PortalSession;
     let accountId: string;
+    let clientSecret: string;
     const redirectUri = 'http://127.0.0.1:9/callback';
     before(async () => {
       const port = await freePort();
@@ -24,21 +25,21 @@ for (const db of ALL_DBS) {
       await h.app.listen({ host: '127.0.0.1', port });
       accountId = (await customer(h, 'alice')).account.id;
       portal = await loginPortal(h);
-      await h.services.credentials.oauth.registerClient({
-        client_id: 'chart-app',
-        client_secret: 'chart-app-secret-0123456789abcdef',
-        client_name: 'Chart App',
-        redirect_uris: [redirectUri],
-      });
+      const registered = await h.services.credentials.oauthClients.register(
+        { clientId: 'chart-app', name: 'Chart App', redirectUris: [redirectUri], public: false },
+        {},
+      );
+      clientSecret = registered.secret!;
     });
     after(() => h.close());
 
-    async function connect() {
+    /** Connects an app as a person would; `secret` null is a public app (PKCE alone). */
+    async function connect(clientId = 'chart-app', secret: string | null = clientSecret) {
       const config = await oidc.discovery(
         new URL(`${base}/oauth`),
-        'chart-app',
-        'chart-app-secret-0123456789abcdef',
-        undefined,
+        clientId,
+        secret ?? undefined,
+        secret === null ? oidc.None() : undefined,
         {
           execute: [oidc.allowInsecureRequests],
         },
@@ -120,6 +121,38 @@ for (const db of ALL_DBS) {
       );
     });
 
+    test('an app registered by the operator keeps its secret sealed; a public app signs in with PKCE alone', async () => {
+      const stored = await h.services.store.db
+        .selectFrom('oauth_store')
+        .select('payload')
+        .where('model', '=', 'Client')
+        .where('id', '=', 'chart-app')
+        .executeTakeFirstOrThrow();
+      assert.ok(clientSecret.length >= 43);
+      assert.ok(!stored.payload.includes(clientSecret), 'the secret is not stored in the clear');
+      assert.ok(!stored.payload.includes('"client_secret"'));
+
+      await h.services.credentials.oauthClients.register(
+        { clientId: 'phone-app', name: 'Phone App', redirectUris: [redirectUri], public: true },
+        {},
+      );
+      const { tokens } = await connect('phone-app', null);
+      const url = `/api/v1/accounts/${accountId}/positions`;
+      const bearer = { authorization: `Bearer ${tokens.access_token}` };
+      assert.equal((await h.app.inject({ method: 'GET', url, headers: bearer })).statusCode, 200);
+
+      // Removing the app revokes every grant people gave it: its tokens die at once.
+      assert.equal(await h.services.credentials.oauthClients.remove('phone-app', {}), 1);
+      assert.equal((await h.app.inject({ method: 'GET', url, headers: bearer })).statusCode, 401);
+      assert.deepEqual(
+        (await h.services.credentials.oauthClients.list()).map((c) => [c.clientId, c.kind]),
+        [['chart-app', 'confidential']],
+      );
+      await assert.rejects(h.services.credentials.oauthClients.remove('phone-app', {}), {
+        code: 'OAUTH_CLIENT_NOT_FOUND',
+      });
+    });
+
     test('the person lists the connected app and disconnecting it kills its tokens at once', async () => {
       const { tokens } = await connect();
       const url = `/api/v1/accounts/${accountId}/positions`;
@@ -153,15 +186,9 @@ for (const db of ALL_DBS) {
     });
 
     test('an app asking for a stronger sign-in (acr_values=aal2) is stopped at a password-only session', async () => {
-      const config = await oidc.discovery(
-        new URL(`${base}/oauth`),
-        'chart-app',
-        'chart-app-secret-0123456789abcdef',
-        undefined,
-        {
-          execute: [oidc.allowInsecureRequests],
-        },
-      );
+      const config = await oidc.discovery(new URL(`${base}/oauth`), 'chart-app', clientSecret, undefined, {
+        execute: [oidc.allowInsecureRequests],
+      });
       const authUrl = oidc.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
         scope: 'openid account:read',
