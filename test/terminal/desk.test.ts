@@ -98,6 +98,50 @@ test('desk --json is scriptable: whoami answers one JSON line', async () => {
   assert.equal(JSON.parse(line).user.loginName, 'erin');
 });
 
+test('desk keys: create (secret shown once), list and revoke an API key, scriptable with --json', async () => {
+  // Its own customer, so that its authenticator codes do not meet the other tests' codes.
+  const user = await server.services.identity.createUser({
+    loginName: 'fern',
+    email: 'fern@example.com',
+    displayName: 'Fern',
+    password: PASSWORD,
+  });
+  await seedDemoAccount(server.services.trading, user.id, { interface: 'cli' });
+  const e = await server.services.authn.factors.enrollTotp(user, 'app', { interface: 'portal' });
+  const code = (steps: number) =>
+    new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(e.secret) }).generate({
+      timestamp: Date.now() + steps * 30_000,
+    });
+  await server.services.authn.factors.confirm(user.id, e.id, { code: code(-1) }, { interface: 'portal' });
+  const home = mkdtempSync(join(tmpdir(), 'portcullis-desk-'));
+  const { t } = desk('keys-login', ['login', '--user', 'fern'], { PORTCULLIS_DESK_HOME: home });
+  await t.waitFor(/password:/);
+  t.enter(PASSWORD);
+  await t.waitFor(/authenticator code:/);
+  t.enter(code(0));
+  await t.waitFor(/\[exit 0\]/);
+  const jsonLine = async (label: string, args: string[]) => {
+    const screen = await desk(label, [...args, '--json'], { PORTCULLIS_DESK_HOME: home }).t.waitFor(
+      /\[exit 0\]/,
+    );
+    return JSON.parse(screen.split('\n').find((l) => l.startsWith('{') || l.startsWith('['))!);
+  };
+  const created = await jsonLine('keys-create', ['keys', 'create', 'desk-bot', 'trade,orders:read']);
+  assert.match(created.secret, /^pcs_/);
+  assert.deepEqual(created.key.scopes, ['orders:read', 'trade']);
+  const listed = await jsonLine('keys-list', ['keys', 'list']);
+  assert.deepEqual(
+    listed.map((k: { id: string; status: string }) => [k.id, k.status]),
+    [[created.key.id, 'active']],
+  );
+  assert.ok(!JSON.stringify(listed).includes(created.secret), 'the secret is shown once');
+  assert.deepEqual(await jsonLine('keys-revoke', ['keys', 'revoke', created.key.id]), {
+    revoked: created.key.id,
+  });
+  const after = await server.services.credentials.apiKeys.list(user.id);
+  assert.equal(after.find((k) => k.id === created.key.id)?.status, 'revoked');
+});
+
 test('a computer clock five minutes behind is named, and the device proof is refused with CLOCK_SKEW', async () => {
   const enrolment = await server.services.authn.devices.createEnrollment(userId, 'desktop', {
     interface: 'portal',

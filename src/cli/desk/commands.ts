@@ -128,41 +128,55 @@ export async function runCommand(ctx: DeskCtx, words: string[]): Promise<number>
 interface ApiKey {
   id: string;
   name: string;
+  kind: string;
   scopes: string[];
-  status?: string;
+  status: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  useCount: number;
 }
+
+const KEYS_USAGE =
+  'usage: keys [list | create NAME SCOPE[,SCOPE…] [ACCOUNT_ID] [paper|live] | rotate ID | revoke ID]';
 
 async function keys(ctx: DeskCtx, [sub = 'list', ...args]: string[]): Promise<number> {
   const { client } = ctx;
   if (sub === 'list') {
-    const r = await client.get<{ apiKeys?: ApiKey[]; keys?: ApiKey[] }>('/api-keys');
-    const list = r.apiKeys ?? r.keys ?? [];
+    const { keys: list } = await client.get<{ keys: ApiKey[] }>('/api-keys');
     return show(ctx, list, () =>
       list.length
-        ? list.map((k) => `${k.id}  ${k.name}  ${k.scopes.join(',')}  ${k.status ?? ''}`)
+        ? list.map(
+            (k) =>
+              `${k.id}  ${k.name}  ${k.kind}  ${k.scopes.join(',')}  ${k.status}  expires ${k.expiresAt}  used ${k.useCount}×`,
+          )
         : ['no API keys'],
     );
   }
   if (sub === 'create') {
-    const [name, scopes] = args;
-    if (!name || !scopes) throw new Error('usage: keys create NAME SCOPE[,SCOPE…]');
-    const r = await client.post<{ id?: string; secret?: string }>('/api-keys', {
-      name,
-      scopes: scopes.split(','),
-    });
-    return show(ctx, r, () => [`created ${r.id ?? ''}`, `secret (shown once): ${r.secret ?? '(none)'}`]);
+    const [name, scopes, account, environment = 'paper'] = args;
+    if (!name || !scopes || (environment !== 'paper' && environment !== 'live')) throw new Error(KEYS_USAGE);
+    const accountId = account ?? (await firstAccount(client)).id;
+    // Creating a credential needs a fresh second factor: the desk asks for one when the server does.
+    const r = await withStepUp(ctx.client, ctx.prompt, err, 'add_api_key', () =>
+      client.post<{ key: ApiKey; secret?: string }>('/api-keys', {
+        name,
+        kind: 'hmac',
+        scopes: scopes.split(','),
+        constraints: { accounts: [accountId], environment },
+      }),
+    );
+    return show(ctx, r, () => [`created ${r.key.id} for ${accountId}`, `secret (shown once): ${r.secret}`]);
   }
-  if (sub === 'rotate' || sub === 'revoke') {
-    if (!args[0]) throw new Error(`usage: keys ${sub} ID`);
-    const r =
-      sub === 'rotate'
-        ? await client.post<{ secret?: string }>(`/api-keys/${args[0]}/rotate`, {})
-        : await client.del<unknown>(`/api-keys/${args[0]}`);
-    return show(ctx, r ?? { revoked: args[0] }, () => [
-      sub === 'rotate'
-        ? `rotated; new secret (shown once): ${(r as { secret?: string }).secret}`
-        : `revoked ${args[0]}`,
-    ]);
+  const [id] = args;
+  if (sub === 'rotate' && id) {
+    const r = await withStepUp(ctx.client, ctx.prompt, err, 'add_api_key', () =>
+      client.post<{ key: ApiKey; secret?: string }>(`/api-keys/${id}/rotate`, {}),
+    );
+    return show(ctx, r, () => [`rotated ${id}; new secret (shown once): ${r.secret}`]);
   }
-  throw new Error('usage: keys [list|create NAME SCOPES|rotate ID|revoke ID]');
+  if (sub === 'revoke' && id) {
+    await client.del<unknown>(`/api-keys/${id}`);
+    return show(ctx, { revoked: id }, () => [`revoked ${id}`]);
+  }
+  throw new Error(KEYS_USAGE);
 }

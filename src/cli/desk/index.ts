@@ -16,7 +16,8 @@ usage: portcullis desk [COMMAND] [--server URL] [--json]
   cancel ORDER_ID | cancel all
   flatten [SYMBOL]           close positions (never needs a step-up)
   kill                       kill switch: halt, cancel everything, suspend keys
-  keys [list|create NAME SCOPE,SCOPE|rotate ID|revoke ID]
+  keys list | create NAME SCOPE[,SCOPE…] [ACCOUNT_ID] [paper|live] | rotate ID | revoke ID
+                             API keys (scopes: account:read orders:read trade trade:reduce-only kill market-data)
 
 The key and the session live in $XDG_CONFIG_HOME/portcullis/desk (mode 0600).`;
 
