@@ -5,7 +5,7 @@
  * Money on its way out sits in the `withdrawal_hold` book until it completes.
  */
 
-import { strongestTier } from '../accounts/entities.ts';
+import { FACTOR_TIERS, strongestTier } from '../accounts/entities.ts';
 import type { AccountService } from '../accounts/service.ts';
 import { requireRole } from '../accounts/service.ts';
 import type { AuditContext, AuditTrail } from '../audit/index.ts';
@@ -251,6 +251,38 @@ export class FundsService {
     });
     // The number is shown on the requesting screen; the phone must pick the same one.
     return { ...withdrawalView(row), ...(approvalNumber === undefined ? {} : { approvalNumber }) };
+  }
+
+  /**
+   * What the caller may withdraw today, shown before submitting: the limit of
+   * the strongest factor of this session (and of every tier, so the page can
+   * say what a stronger factor allows), what today's withdrawals used, the free
+   * cash, and the amount from which the phone must approve.
+   */
+  async withdrawalLimits(principal: SessionPrincipal, accountId: string) {
+    const access = await this.#accounts.access(principal, accountId);
+    requireRole(access, ['owner'], 'withdraw');
+    const book = await this.#orders.book(accountId);
+    const factor = strongestTier(principal.factors.map((f) => f.method));
+    const limit = access.entity.withdrawalLimits[factor];
+    const used = await this.#usedToday(accountId, this.#now());
+    const left = limit.sub(used);
+    return {
+      currency: access.account.baseCurrency,
+      factor,
+      limit: limit.toString(),
+      usedToday: used.toString(),
+      remainingToday: (left.isNegative() ? Decimal.ZERO : left).toString(),
+      available: Decimal.max(
+        Decimal.ZERO,
+        Decimal.min(book.state.availableFunds(), book.state.cash),
+      ).toString(),
+      approvalAbove: this.#o.approvalThreshold.toString(),
+      // Weakest first, so the last entry is what the strongest factor allows.
+      byFactor: Object.fromEntries(
+        FACTOR_TIERS.map((t) => [t, access.entity.withdrawalLimits[t].toString()]),
+      ),
+    };
   }
 
   async #usedToday(accountId: string, now: number): Promise<Decimal> {

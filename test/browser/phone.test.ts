@@ -148,6 +148,11 @@ test('a phone enrolled by code approves a portal sign-in by the number, a large 
   // Funds: a new payee starts on hold (the step-up just done keeps the session fresh enough).
   await b.page.getByRole('link', { name: 'Funds' }).click();
   await b.page.getByTestId('withdrawal-limits').waitFor();
+  // The limit for this sign-in (a push: the phone) is stated before anything is submitted.
+  assert.match(
+    (await b.page.getByTestId('withdrawal-limits').textContent())!,
+    /Signed in with your phone, you can withdraw up to \d+ USD a day: 0 used today, \d+ left\..*raises the daily limit to \d+ USD/,
+  );
   await b.page.getByLabel('Name', { exact: true }).fill('Hank Savings');
   await b.page.getByLabel('IBAN or account number').fill('gb33 bukb 2020 1555 5555 55');
   await b.page.getByRole('button', { name: 'Add payee' }).click();

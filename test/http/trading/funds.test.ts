@@ -110,6 +110,21 @@ for (const db of ALL_DBS) {
       assert.equal(big.json().error.code, 'WITHDRAWAL_LIMIT_EXCEEDED');
       assert.equal(big.json().error.details.limit, '50000');
       assert.equal(big.json().error.details.usedToday, '5000');
+
+      // The same figures are shown before submitting, for the session asking.
+      const path = `/accounts/${alice.account.id}/withdrawal-limits`;
+      const shownWeak = (await call(h, stale, 'GET', path)).json();
+      assert.equal(shownWeak.factor, 'none');
+      assert.equal(shownWeak.limit, weak.json().error.details.limit);
+      const shown = (await call(h, alice.caller, 'GET', path)).json();
+      assert.deepEqual(
+        { factor: shown.factor, limit: shown.limit, usedToday: shown.usedToday, left: shown.remainingToday },
+        { factor: big.json().error.details.factor, limit: '50000', usedToday: '5000', left: '45000' },
+      );
+      assert.equal(Object.keys(shown.byFactor)[0], 'none');
+      assert.equal(shown.byFactor.none, shownWeak.limit);
+      assert.match(shown.approvalAbove, /^\d+(\.\d+)?$/);
+      assert.match(shown.available, /^\d+(\.\d+)?$/);
     });
 
     test('more than the free cash is refused with INSUFFICIENT_FUNDS and nothing moves', async () => {

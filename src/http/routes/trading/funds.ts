@@ -30,6 +30,17 @@ const Withdrawal = Type.Object({
   createdAt: Type.String(),
 });
 
+const WithdrawalLimits = Type.Object({
+  currency: Type.String(),
+  factor: Type.String({ description: "the session's strongest factor tier" }),
+  limit: Type.String(),
+  usedToday: Type.String(),
+  remainingToday: Type.String(),
+  available: Type.String({ description: 'free cash that can leave the account' }),
+  approvalAbove: Type.String({ description: 'from this amount the phone must approve' }),
+  byFactor: Type.Record(Type.String(), Type.String()),
+});
+
 /** Payees and withdrawals: a person's session only, owners only. */
 export function fundsRoutes(services: Services): FastifyPluginAsyncTypebox {
   const funds = services.trading.funds;
@@ -86,6 +97,20 @@ export function fundsRoutes(services: Services): FastifyPluginAsyncTypebox {
             auditCtx(req),
           ),
         ),
+    );
+
+    app.get(
+      '/accounts/:id/withdrawal-limits',
+      {
+        config: { auth: 'session' },
+        schema: {
+          tags: ['funds'],
+          summary: "Today's withdrawal limit for this session's strongest factor, before submitting",
+          params: AccountParams,
+          response: { 200: WithdrawalLimits, ...errorResponses(400, 401, 403, 404) },
+        },
+      },
+      async (req) => funds.withdrawalLimits(requireSession(req), req.params.id),
     );
 
     app.get(

@@ -12,6 +12,25 @@ interface Payee {
   holdUntil: string;
   onHold: boolean;
 }
+interface Limits {
+  currency: string;
+  factor: string;
+  limit: string;
+  usedToday: string;
+  remainingToday: string;
+  available: string;
+  approvalAbove: string;
+  byFactor: Record<string, string>;
+}
+/** The factor tiers in words, weakest first (docs/accounts.md). */
+const TIERS: Record<string, string> = {
+  none: 'a password alone',
+  sms: 'a text message code',
+  totp: 'an authenticator app',
+  push: 'your phone',
+  device_key: 'a device key',
+  webauthn: 'a security key or passkey',
+};
 interface Withdrawal {
   id: string;
   amount: string;
@@ -39,7 +58,7 @@ function FundsFor({ id }: { id: string }) {
     () => get<unknown>(`/accounts/${id}/withdrawals`).then((a) => listOf<Withdrawal>(a, 'withdrawals')),
     [id],
   );
-  const detail = useLoad(() => get<{ balances: Record<string, string> }>(`/accounts/${id}`), [id]);
+  const limits = useLoad(() => get<Limits>(`/accounts/${id}/withdrawal-limits`), [id]);
   const [payee, setPayee] = useState({ name: '', destination: '' });
   const [note, setNote] = useState('');
   const [w, setW] = useState({ payeeId: '', amount: '' });
@@ -64,6 +83,7 @@ function FundsFor({ id }: { id: string }) {
           : `Withdrawal ${r.status}; funds leave after ${when(r.releaseAt)}.`,
       );
       withdrawals.reload();
+      limits.reload();
     }, setError);
   };
   return (
@@ -105,14 +125,8 @@ function FundsFor({ id }: { id: string }) {
       </section>
       <section class="card" aria-labelledby="wd-h">
         <h2 id="wd-h">Withdraw</h2>
-        <Show loaded={detail} what="Available funds">
-          {(d) => (
-            <p class="muted" data-testid="withdrawal-limits">
-              Available to withdraw: {d.balances.availableFunds ?? '—'} · already held for withdrawals:{' '}
-              {d.balances.withdrawalHold ?? '—'}. Larger amounts need a stronger factor and your phone's
-              approval; every withdrawal waits out a delay before it leaves.
-            </p>
-          )}
+        <Show loaded={limits} what="Withdrawal limits">
+          {(l) => <LimitsText l={l} />}
         </Show>
         <form onSubmit={withdraw} class="grid">
           <label>
@@ -131,7 +145,7 @@ function FundsFor({ id }: { id: string }) {
             </select>
           </label>
           <label>
-            Amount (USD)
+            Amount ({limits.data?.currency ?? 'USD'})
             <input
               inputMode="decimal"
               value={w.amount}
@@ -158,5 +172,21 @@ function FundsFor({ id }: { id: string }) {
       <p role="status">{note}</p>
       <ErrorText error={error} />
     </div>
+  );
+}
+
+/** Today's limit for this sign-in, stated before the customer submits. */
+function LimitsText({ l }: { l: Limits }) {
+  const strongest = Object.entries(l.byFactor).at(-1);
+  return (
+    <p class="muted" data-testid="withdrawal-limits">
+      Signed in with {TIERS[l.factor] ?? l.factor}, you can withdraw up to {l.limit} {l.currency} a day:{' '}
+      {l.usedToday} used today, <strong>{l.remainingToday}</strong> left. Free cash: {l.available}{' '}
+      {l.currency}. From {l.approvalAbove} {l.currency} your phone must approve
+      {strongest && strongest[0] !== l.factor
+        ? `; signing in with ${TIERS[strongest[0]] ?? strongest[0]} raises the daily limit to ${strongest[1]} ${l.currency}`
+        : ''}
+      . Every withdrawal waits out a delay before it leaves.
+    </p>
   );
 }
