@@ -78,3 +78,4 @@ export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
   api<T>('POST', path, body, headers);
 export const del = <T>(path: string) => api<T>('DELETE', path);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
