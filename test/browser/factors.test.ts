@@ -54,7 +54,10 @@ test('enrol an authenticator app by its QR code, then sign in with password and 
   await page.getByLabel('Code shown by the app').fill(totpAt(secret, -1));
   await page.getByRole('button', { name: 'Confirm' }).click();
   await page.getByTestId('recovery-codes').waitFor();
-  assert.equal(await page.getByTestId('recovery-codes').locator('li').count(), 10);
+  const recovery = (await page.getByTestId('recovery-codes').locator('li').allTextContents()).map((c) =>
+    c.trim(),
+  );
+  assert.equal(recovery.length, 10);
   await page.getByRole('button', { name: 'I saved them' }).click();
   await page.getByTestId('factors').getByText('(totp)').waitFor();
   await signOut(page);
@@ -69,6 +72,22 @@ test('enrol an authenticator app by its QR code, then sign in with password and 
   await page.getByTestId('who').waitFor();
   const aal = await page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).session.aal);
   assert.equal(aal, 2);
+  await signOut(page);
+
+  // A recovery code signs in once; the same code a second time is refused.
+  for (const attempt of ['first', 'again']) {
+    await signInWithPassword(page, server.origin, 'frank', PASSWORD);
+    await page.getByText('Recovery code', { exact: true }).click();
+    await page.getByRole('textbox', { name: 'Recovery code' }).fill(recovery[0]!);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    if (attempt === 'first') {
+      await page.getByTestId('who').waitFor();
+      await signOut(page);
+    } else {
+      await page.getByRole('alert').waitFor();
+      assert.equal(await page.getByTestId('who').count(), 0);
+    }
+  }
   await context.close();
 });
 
