@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as OTPAuth from 'otpauth';
+import { deviceIdFromPublicKey } from '../../src/devices/device-keys.ts';
 import { Decimal } from '../../src/trading/decimal.ts';
 import { seedDemoAccount } from '../../src/trading/demo.ts';
 import { type LiveServer, startLiveServer } from '../browser/support.ts';
 import { PASSWORD } from '../support/harness.ts';
+import { SoftDevice } from '../support/soft-device.ts';
 import { Tmux } from './tmux.ts';
 
 let server: LiveServer;
@@ -140,6 +142,74 @@ test('desk keys: create (secret shown once), list and revoke an API key, scripta
   });
   const after = await server.services.credentials.apiKeys.list(user.id);
   assert.equal(after.find((k) => k.id === created.key.id)?.status, 'revoked');
+});
+
+/** A phone enrolled for the user and signed in with its device key, as the mobile app would be. */
+async function phoneFor(userId: string, loginName: string) {
+  const api = async (method: string, path: string, body?: unknown, token?: string) => {
+    const res = await fetch(`${server.origin}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  const phone = await SoftDevice.create({ algorithm: 'P-256' });
+  const keyId = deviceIdFromPublicKey(phone.publicKeyPem);
+  const enrolment = await server.services.authn.devices.createEnrollment(userId, 'mobile', {
+    interface: 'portal',
+  });
+  await api('POST', `/factors/mobile/enrollments/${enrolment.id}/confirm`, {
+    code: enrolment.code,
+    publicKey: phone.publicKeyPem,
+    name: 'phone',
+    keyRequiresUserVerification: true,
+    proof: await phone.proveDevice({ challenge: enrolment.code, deviceId: keyId, timestamp: Date.now() }),
+  });
+  const flow = await api('POST', '/login/flows', { interface: 'mobile', device: keyId });
+  const pw = await api('POST', `/login/flows/${flow.id}/password`, {
+    identifier: loginName,
+    password: PASSWORD,
+  });
+  const challenge = pw.flow.deviceChallenge.challenge as string;
+  const signedIn = await api(
+    'POST',
+    `/login/flows/${flow.id}/device-proof`,
+    await phone.proveDevice({ challenge, deviceId: keyId, timestamp: Date.now() }),
+  );
+  const token = signedIn.session.token as string;
+  return {
+    /** Picks `number` on the pending request and signs the decision with the device key. */
+    approve: async (number: number) => {
+      const { pending } = await api('GET', '/push/pending', undefined, token);
+      const [request] = pending as { challengeId: string; choices: number[] }[];
+      const { challengeId, ...decision } = await phone.decide(request!, 'approve', number);
+      return api('POST', `/push/${challengeId}/decision`, decision, token);
+    },
+  };
+}
+
+test('desk signs in by push: it shows the number and waits until the phone approves it', async () => {
+  const user = await server.services.identity.createUser({
+    loginName: 'gus',
+    email: 'gus@example.com',
+    displayName: 'Gus',
+    password: PASSWORD,
+  });
+  const phone = await phoneFor(user.id, 'gus');
+  const { t } = desk('push-login', ['login', '--user', 'gus']);
+  await t.waitFor(/password:/);
+  t.enter(PASSWORD);
+  // The phone is the only second factor usable from a terminal, so the desk sends the push at once.
+  const screen = await t.waitFor(/Pick (\d+) there\. Waiting…/);
+  const number = Number(/Pick (\d+) there/.exec(screen)![1]);
+  assert.equal((await phone.approve(number)).status, 'approved');
+  await t.waitFor(/signed in as gus \(AAL2\)/);
 });
 
 test('a computer clock five minutes behind is named, and the device proof is refused with CLOCK_SKEW', async () => {
