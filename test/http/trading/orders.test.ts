@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { DEFAULT_RULES } from '../../../src/policy/rules.ts';
 import { dec } from '../../../src/trading/decimal.ts';
 import { ALL_DBS } from '../../support/databases.ts';
 import type { Harness } from '../../support/harness.ts';
@@ -31,6 +32,28 @@ for (const db of ALL_DBS) {
       const pos = await call(h, alice.caller, 'GET', `/accounts/${alice.account.id}/positions`);
       const aapl = pos.json().positions.find((p: { symbol: string }) => p.symbol === 'AAPL');
       assert.equal(aapl.quantity, '10');
+    });
+
+    test('an accepted order records the rule that admitted it in its own event, not in a separate decision', async () => {
+      const decidedBefore = (await h.services.audit.query({ limit: 1000, name: 'policy.decided' })).length;
+      const { ask } = touch(h, 'AAPL');
+      const res = await call(
+        h,
+        alice.caller,
+        'POST',
+        `/accounts/${alice.account.id}/orders`,
+        limitBuy('AAPL', '1', ask),
+      );
+      assert.equal(res.statusCode, 201, res.body);
+      const [accepted] = await h.services.audit.query({ limit: 1, name: 'order.accepted' });
+      assert.equal(accepted!.data['orderId'], res.json().id);
+      const admitted = /^place_order=(.+)$/.exec(String(accepted!.data['admittedBy']));
+      assert.ok(admitted, String(accepted!.data['admittedBy']));
+      assert.ok(DEFAULT_RULES.some((r) => r.name === admitted[1] && r.actions !== 'any'));
+      assert.equal(
+        (await h.services.audit.query({ limit: 1000, name: 'policy.decided' })).length,
+        decidedBefore,
+      );
     });
 
     test('a resting limit order is worked as quotes move and fills when the ask reaches it', async () => {
