@@ -108,5 +108,14 @@ export async function createServices(
   const authn = await createAuthnServices(foundation);
   const trading = await createTradingServices(foundation, authn);
   const credentials = await createCredentialServices(foundation, authn, trading);
-  return { ...foundation, authn, trading, credentials };
+  return {
+    ...foundation,
+    authn,
+    trading,
+    credentials,
+    close: async () => {
+      authn.hub.close();
+      await foundation.close();
+    },
+  };
 }

@@ -54,7 +54,8 @@ export async function createAuthnServices(base: FoundationServices): Promise<Aut
   const pushRepo = new PushRepository(store.db);
   const factorStore = new FactorStore(store.db, config.keyRing);
   const deviceRepo = new DeviceRepository(store.db);
-  const hub = new DeviceHub();
+  const hub = new DeviceHub({ redisUrl: config.eventsRedisUrl });
+  await hub.ready();
   const notifier = new Notifier({ repo: pushRepo, hub, audit, now });
   const limiter = new GuessLimiter({ limit: config.factorFailuresPerHour, now });
   const policy = new PolicyEngine({

@@ -84,6 +84,9 @@ test('a phone enrolled by code approves a portal sign-in by the number, a large 
 
   // The phone: enrol with the typed code, unlock with its platform authenticator, sign in.
   const phone = await newPage(browser, { width: 390, height: 844 });
+  // Requests reach the phone over its event stream; asking for them again is only the fallback.
+  const phoneCalls: string[] = [];
+  phone.page.on('request', (r) => phoneCalls.push(new URL(r.url()).pathname));
   await withPlatformAuthenticator(phone.context, phone.page);
   await phone.page.goto(`${server.origin}/m/`);
   await phone.page.getByLabel('Enrolment code').fill(code);
@@ -104,6 +107,8 @@ test('a phone enrolled by code approves a portal sign-in by the number, a large 
   await screenshot(b.page, 'push-waiting');
   const request = phone.page.getByTestId('push-request');
   await request.waitFor();
+  assert.ok(phoneCalls.includes('/api/v1/push/stream'), 'the phone follows its event stream');
+  assert.ok(!phoneCalls.includes('/api/v1/push/pending'), 'and does not need to ask for requests');
   await screenshot(phone.page, 'mobile-approval');
   const wrong = (await request.getByRole('button', { name: /Approve with number/ }).allTextContents()).find(
     (n) => n.trim() !== number,

@@ -6,6 +6,7 @@ import { type Config, resolveConfig } from '../../src/config/index.ts';
 import { loadRawConfig } from '../../src/config/load.ts';
 import { createServices, type Services } from '../../src/container.ts';
 import { buildApp } from '../../src/http/app.ts';
+import type { Store } from '../../src/store/index.ts';
 import { sqliteDb, type TestDb } from './databases.ts';
 
 export const TEST_KEK = `test:${Buffer.alloc(32, 7).toString('base64url')}`;
@@ -35,9 +36,13 @@ export interface Harness {
 
 /** A whole app in-process on a real database, with a controllable clock. */
 export async function startHarness(
-  options: { db?: TestDb; env?: Record<string, string> } = {},
+  options: { db?: TestDb; env?: Record<string, string>; store?: Store } = {},
 ): Promise<Harness> {
-  const { store, drop } = await (options.db ?? sqliteDb).open();
+  // A given store is shared with another node (several nodes, one database); it is closed with this one.
+  const given = options.store;
+  const { store, drop } = given
+    ? { store: given, drop: () => given.close() }
+    : await (options.db ?? sqliteDb).open();
   const clock = {
     now: Date.UTC(2026, 10, 2, 14, 30),
     advance(ms: number) {
@@ -53,6 +58,7 @@ export async function startHarness(
     clock,
     close: async () => {
       await app.close();
+      services.authn.hub.close();
       await drop();
     },
   };

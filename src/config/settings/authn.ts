@@ -22,6 +22,13 @@ export const AUTHN_SETTINGS = {
     default: 90,
     description: 'Largest device clock difference accepted in a device proof (else CLOCK_SKEW).',
   },
+  eventsRedisUrl: {
+    env: 'PORTCULLIS_EVENTS_REDIS_URL',
+    kind: { type: 'string', pattern: /^rediss?:\/\/.+/, optional: true },
+    default: undefined,
+    description:
+      'redis://… to fan push challenges, decisions and alerts out to every node at once; unset = in-process (other nodes read the stored rows).',
+  },
   smsEnabled: {
     env: 'PORTCULLIS_SMS_ENABLED',
     kind: { type: 'bool' },

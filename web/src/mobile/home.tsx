@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Account, accountsOf, listOf } from '../portal/account-context.ts';
-import { get, post } from '../shared/api.ts';
+import { followStream, get, post } from '../shared/api.ts';
 import { Confirm } from '../shared/confirm.tsx';
 import { ErrorText, Show, useLoad, when } from '../shared/hooks.tsx';
 import type { DeviceRecord } from './device.ts';
@@ -88,20 +88,7 @@ function Approvals({
   const [pending, setPending] = useState<PendingPush[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState('');
-  useEffect(() => {
-    let alive = true;
-    const poll = () =>
-      pendingPushes().then(
-        (p) => alive && setPending(p),
-        (e) => alive && setError(e),
-      );
-    poll();
-    const t = setInterval(poll, 1500);
-    return () => {
-      alive = false;
-      clearInterval(t);
-    };
-  }, []);
+  useEffect(() => follow(setPending, setError), []);
   const answer = async (p: PendingPush, decision: 'approve' | 'deny', num: number) => {
     setError(null);
     try {
@@ -311,4 +298,43 @@ function Alerts() {
       </Show>
     </section>
   );
+}
+
+/**
+ * Requests arrive as server-sent events (`push`, `push_decided`) on one open
+ * stream; when the stream cannot be held the app falls back to asking every
+ * 1.5 s, and tries the stream again after a while. Returns the cleanup.
+ */
+function follow(
+  setPending: (f: (p: PendingPush[]) => PendingPush[]) => void,
+  setError: (e: unknown) => void,
+): () => void {
+  const abort = new AbortController();
+  let poller: ReturnType<typeof setInterval> | undefined;
+  const poll = () => pendingPushes().then((p) => setPending(() => p), setError);
+  const onEvent = (type: string, data: unknown) => {
+    const p = data as PendingPush;
+    if (type === 'push') setPending((x) => [...x.filter((y) => y.challengeId !== p.challengeId), p]);
+    else if (type === 'push_decided') setPending((x) => x.filter((y) => y.challengeId !== p.challengeId));
+  };
+  const stream = async () => {
+    while (!abort.signal.aborted) {
+      try {
+        setPending(() => []);
+        await followStream('/push/stream', onEvent, abort.signal);
+      } catch {
+        if (abort.signal.aborted) return;
+        poller ??= setInterval(poll, 1500);
+        poll();
+        await new Promise((r) => setTimeout(r, 30_000));
+        clearInterval(poller);
+        poller = undefined;
+      }
+    }
+  };
+  void stream();
+  return () => {
+    abort.abort();
+    clearInterval(poller);
+  };
 }

@@ -1,3 +1,4 @@
+import { SseParser } from '../../../sdk/src/sse.ts';
 /**
  * The one way the front ends talk to the server. The portal's session lives
  * only in the HttpOnly `__Host-pc_session` cookie; the CSRF token is kept in
@@ -79,3 +80,27 @@ export const post = <T>(path: string, body: unknown = {}, headers?: Record<strin
   api<T>('POST', path, body, headers);
 export const del = <T>(path: string) => api<T>('DELETE', path);
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
+
+/**
+ * Follows a server-sent-event stream with this page's credentials: `EventSource`
+ * cannot send a bearer token, so the stream is read through `fetch`. Resolves
+ * when the server ends it; rejects when it cannot be opened or breaks.
+ */
+export async function followStream(
+  path: string,
+  onEvent: (type: string, data: unknown) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const headers: Record<string, string> = { accept: 'text/event-stream' };
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  const res = await fetch(`/api/v1${path}`, { headers, credentials: 'same-origin', signal });
+  if (!res.ok || !res.body)
+    throw new ApiError(res.status, { code: 'STREAM_UNAVAILABLE', message: 'No stream' });
+  const parser = new SseParser();
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    for (const e of parser.push(value)) onEvent(e.event, safeParse(e.data));
+  }
+}
