@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as OTPAuth from 'otpauth';
 import type { Browser } from 'playwright-core';
-import { seedDemoAccount } from '../../src/trading/demo.ts';
-import { PASSWORD } from '../support/harness.ts';
 import {
+  customerWithTotp,
   type LiveServer,
   launchChromium,
   newPage,
   screenshot,
-  signInWithPassword,
+  signInWithTotp,
   startLiveServer,
 } from './support.ts';
 
@@ -27,19 +25,7 @@ let accountId: string;
 
 before(async () => {
   server = await startLiveServer({ PORTCULLIS_UNFREEZE_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS) });
-  const user = await server.services.identity.createUser({
-    loginName: 'jade',
-    email: 'jade@example.com',
-    displayName: 'Jade',
-    password: PASSWORD,
-  });
-  accountId = (await seedDemoAccount(server.services.trading, user.id, { interface: 'cli' })).id;
-  const e = await server.services.authn.factors.enrollTotp(user, 'app', { interface: 'portal' });
-  secret = e.secret;
-  const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
-    timestamp: Date.now() - 30_000,
-  });
-  await server.services.authn.factors.confirm(user.id, e.id, { code }, { interface: 'portal' });
+  ({ secret, accountId } = await customerWithTotp(server, 'jade'));
   browser = await launchChromium();
 });
 
@@ -50,13 +36,7 @@ after(async () => {
 
 test('kill switch, resume after the cool-down, tighten a limit, request a permission', async () => {
   const { context, page } = await newPage(browser);
-  await signInWithPassword(page, server.origin, 'jade', PASSWORD);
-  await page.getByText('Authenticator app code', { exact: true }).click();
-  await page
-    .getByLabel('Authenticator code')
-    .fill(new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate());
-  await page.getByRole('button', { name: 'Verify' }).click();
-  await page.getByTestId('who').waitFor();
+  await signInWithTotp(page, server.origin, 'jade', secret);
   await page.getByRole('link', { name: 'Account' }).click();
   await page.getByTestId('trading-state').filter({ hasText: 'ACTIVE' }).waitFor();
 

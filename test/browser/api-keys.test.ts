@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import * as OTPAuth from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { createHmacSigner, PortcullisClient, UnauthenticatedError } from '../../sdk/src/index.ts';
-import { seedDemoAccount } from '../../src/trading/demo.ts';
-import { PASSWORD } from '../support/harness.ts';
 import {
+  customerWithTotp,
   type LiveServer,
   launchChromium,
   newPage,
   screenshot,
-  signInWithPassword,
+  signInWithTotp,
   startLiveServer,
 } from './support.ts';
 
@@ -25,19 +23,7 @@ let secret: string;
 
 before(async () => {
   server = await startLiveServer();
-  const user = await server.services.identity.createUser({
-    loginName: 'ivy',
-    email: 'ivy@example.com',
-    displayName: 'Ivy',
-    password: PASSWORD,
-  });
-  await seedDemoAccount(server.services.trading, user.id, { interface: 'cli' });
-  const e = await server.services.authn.factors.enrollTotp(user, 'app', { interface: 'portal' });
-  secret = e.secret;
-  const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
-    timestamp: Date.now() - 30_000,
-  });
-  await server.services.authn.factors.confirm(user.id, e.id, { code }, { interface: 'portal' });
+  ({ secret } = await customerWithTotp(server, 'ivy'));
   browser = await launchChromium();
 });
 
@@ -48,13 +34,7 @@ after(async () => {
 
 test('create an API key in the Security centre, trade with it from a program, rotate it, revoke it', async () => {
   const { context, page } = await newPage(browser);
-  await signInWithPassword(page, server.origin, 'ivy', PASSWORD);
-  await page.getByText('Authenticator app code', { exact: true }).click();
-  await page
-    .getByLabel('Authenticator code')
-    .fill(new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate());
-  await page.getByRole('button', { name: 'Verify' }).click();
-  await page.getByTestId('who').waitFor();
+  await signInWithTotp(page, server.origin, 'ivy', secret);
   await page.goto(`${server.origin}/#/security`);
 
   const form = page.getByRole('form', { name: 'New API key' });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import * as OTPAuth from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { PASSWORD } from '../support/harness.ts';
 import {
@@ -10,6 +9,7 @@ import {
   screenshot,
   signInWithPassword,
   startLiveServer,
+  totpAt,
 } from './support.ts';
 
 let server: LiveServer;
@@ -32,11 +32,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const totpAt = (secret: string, stepsAhead = 0) =>
-  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
-    timestamp: Date.now() + stepsAhead * 30_000,
-  });
 
 async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();

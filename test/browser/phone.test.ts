@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as OTPAuth from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Decimal } from '../../src/trading/decimal.ts';
-import { seedDemoAccount } from '../../src/trading/demo.ts';
 import { PASSWORD } from '../support/harness.ts';
 import {
+  customerWithTotp,
   type LiveServer,
   launchChromium,
   newPage,
   screenshot,
   signInWithPassword,
   startLiveServer,
+  totpAt,
 } from './support.ts';
 
 /**
@@ -31,16 +31,7 @@ before(async () => {
     PORTCULLIS_POLICY_FRESH_MEDIUM_SECONDS: String(FRESH_SECONDS),
     PORTCULLIS_POLICY_LARGE_ORDER_NOTIONAL: '1000',
   });
-  const user = await server.services.identity.createUser({
-    loginName: 'hank',
-    email: 'hank@example.com',
-    displayName: 'Hank Holder',
-    password: PASSWORD,
-  });
-  await seedDemoAccount(server.services.trading, user.id, { interface: 'cli' });
-  const e = await server.services.authn.factors.enrollTotp(user, 'app', { interface: 'portal' });
-  secret = e.secret;
-  await server.services.authn.factors.confirm(user.id, e.id, { code: totp(-1) }, { interface: 'portal' });
+  ({ secret } = await customerWithTotp(server, 'hank'));
   browser = await launchChromium();
 });
 
@@ -49,11 +40,7 @@ after(async () => {
   await server?.stop();
 });
 
-function totp(stepsAhead: number): string {
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
-    timestamp: Date.now() + stepsAhead * 30_000,
-  });
-}
+const totp = (stepsAhead: number) => totpAt(secret, stepsAhead);
 
 async function withPlatformAuthenticator(context: BrowserContext, page: Page) {
   const cdp = await context.newCDPSession(page);

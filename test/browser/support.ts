@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import * as OTPAuth from 'otpauth';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type RunningServer, startServer } from '../../src/server.ts';
-import { testConfig } from '../support/harness.ts';
+import { seedDemoAccount } from '../../src/trading/demo.ts';
+import { PASSWORD, testConfig } from '../support/harness.ts';
 import { freePort } from '../support/net.ts';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -65,4 +67,38 @@ export async function signInWithPassword(page: Page, origin: string, login: stri
   await page.getByLabel('Login name or email').fill(login);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** The authenticator code `stepsAhead` periods from now (the server accepts ±1 step, each code once). */
+export function totpAt(secret: string, stepsAhead = 0): string {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
+    timestamp: Date.now() + stepsAhead * 30_000,
+  });
+}
+
+/**
+ * A customer with the demo paper account and a confirmed authenticator app (its code for the
+ * previous period is spent on the confirmation, so the current one is free for a sign-in).
+ */
+export async function customerWithTotp(server: LiveServer, loginName: string) {
+  const user = await server.services.identity.createUser({
+    loginName,
+    email: `${loginName}@example.com`,
+    displayName: loginName,
+    password: PASSWORD,
+  });
+  const account = await seedDemoAccount(server.services.trading, user.id, { interface: 'cli' });
+  const factors = server.services.authn.factors;
+  const e = await factors.enrollTotp(user, 'app', { interface: 'portal' });
+  await factors.confirm(user.id, e.id, { code: totpAt(e.secret, -1) }, { interface: 'portal' });
+  return { user, accountId: account.id, secret: e.secret };
+}
+
+/** Password, then the authenticator code, until the signed-in shell shows. */
+export async function signInWithTotp(page: Page, origin: string, login: string, secret: string) {
+  await signInWithPassword(page, origin, login, PASSWORD);
+  await page.getByText('Authenticator app code', { exact: true }).click();
+  await page.getByLabel('Authenticator code').fill(totpAt(secret));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByTestId('who').waitFor();
 }
