@@ -302,8 +302,11 @@ function Alerts() {
 
 /**
  * Requests arrive as server-sent events (`push`, `push_decided`) on one open
- * stream; when the stream cannot be held the app falls back to asking every
- * 1.5 s, and tries the stream again after a while. Returns the cleanup.
+ * stream, renewed every 20 s: each renewal starts with the stored pending
+ * requests, so a request sent by another node without the shared events
+ * channel still shows within 20 s (a challenge lives 60 s). When the stream
+ * cannot be held the app falls back to asking every 1.5 s, and tries the
+ * stream again after a while. Returns the cleanup.
  */
 function follow(
   setPending: (f: (p: PendingPush[]) => PendingPush[]) => void,
@@ -314,14 +317,14 @@ function follow(
   const poll = () => pendingPushes().then((p) => setPending(() => p), setError);
   const onEvent = (type: string, data: unknown) => {
     const p = data as PendingPush;
-    if (type === 'push') setPending((x) => [...x.filter((y) => y.challengeId !== p.challengeId), p]);
+    const live = (y: PendingPush) => y.challengeId !== p.challengeId && Date.parse(y.expiresAt) > Date.now();
+    if (type === 'push') setPending((x) => [...x.filter(live), p]);
     else if (type === 'push_decided') setPending((x) => x.filter((y) => y.challengeId !== p.challengeId));
   };
   const stream = async () => {
     while (!abort.signal.aborted) {
       try {
-        setPending(() => []);
-        await followStream('/push/stream', onEvent, abort.signal);
+        await followStream('/push/stream?maxSeconds=20', onEvent, abort.signal);
       } catch {
         if (abort.signal.aborted) return;
         poller ??= setInterval(poll, 1500);
