@@ -5,6 +5,7 @@
  */
 import type { AuditContext, AuditTrail } from '../audit/index.ts';
 import { AppError } from '../errors/index.ts';
+import type { Action, ActionContext } from '../policy/actions.ts';
 import type { Principal } from '../policy/principal.ts';
 import type { ProductPermissions, Role } from '../risk/types.ts';
 import { newId } from '../store/ids.ts';
@@ -37,16 +38,76 @@ export interface OpenAccountInput {
   parentId?: string | null;
 }
 
+/** Product permissions a customer may request (`margin` is an account type, not a product class). */
+export const REQUESTABLE_PRODUCTS = ['stocks', 'options', 'futures', 'forex', 'forecast', 'margin'] as const;
+export type RequestableProduct = (typeof REQUESTABLE_PRODUCTS)[number];
+const PRODUCT_CLASS: Record<RequestableProduct, string | null> = {
+  stocks: 'stock',
+  options: 'option',
+  futures: 'future',
+  forex: 'forex',
+  forecast: 'forecast',
+  margin: null,
+};
+
+/** The policy check of an action (the authn domain's engine, wired in; absent in bare set-ups). */
+export type Enforce = (
+  principal: Principal,
+  action: Action,
+  ctx: ActionContext,
+  audit: AuditContext,
+) => Promise<void>;
+
 export class AccountService {
   readonly #repo: AccountRepository;
   readonly #audit: AuditTrail;
   readonly #now: () => number;
+  readonly #enforce: Enforce | undefined;
   #entities = new Map<string, LegalEntity>();
 
-  constructor(deps: { repo: AccountRepository; audit: AuditTrail; now: () => number }) {
+  constructor(deps: { repo: AccountRepository; audit: AuditTrail; now: () => number; enforce?: Enforce }) {
     this.#repo = deps.repo;
     this.#audit = deps.audit;
     this.#now = deps.now;
+    this.#enforce = deps.enforce;
+  }
+
+  /**
+   * A request for a new product permission: owners only, a product the
+   * account's entity offers, a fresh second factor (policy); recorded for review.
+   */
+  async requestPermission(
+    principal: Principal,
+    accountId: string,
+    input: { product: RequestableProduct; level?: number | undefined },
+    ctx: AuditContext,
+  ): Promise<{ id: string; status: 'pending_review' }> {
+    const access = await this.access(principal, accountId);
+    requireRole(access, ['owner'], 'request_permission');
+    const cls = PRODUCT_CLASS[input.product];
+    if (cls !== null && !(access.entity.products as readonly string[]).includes(cls)) {
+      throw new AppError('PRODUCT_NOT_OFFERED', {
+        details: { product: input.product, entity: access.entity.id },
+      });
+    }
+    await this.#enforce?.(principal, 'request_permission', { accountId }, ctx);
+    const id = newId('prq');
+    const level = input.level ?? null;
+    await this.#repo.recordPermissionRequest({
+      id,
+      accountId,
+      userId: principal.userId,
+      product: input.product,
+      level,
+      at: this.#now(),
+    });
+    await this.#audit.record({
+      ...ctx,
+      name: 'permission.requested',
+      outcome: 'success',
+      data: { accountId, product: input.product, level },
+    });
+    return { id, status: 'pending_review' };
   }
 
   get repo(): AccountRepository {

@@ -18,7 +18,7 @@ import { TradingEngine } from './engine.ts';
 import { AccountEventHub } from './events.ts';
 import { FundsService } from './funds.ts';
 import { GroupCommit } from './group-commit.ts';
-import { type AuthnPorts, authnPorts } from './ports.ts';
+import { type AuthnPorts, authnPorts, enforce } from './ports.ts';
 import { SimulatedQuoteFeed } from './quotes.ts';
 import { OrderService } from './service.ts';
 
@@ -54,10 +54,12 @@ export async function createTradingServices(
   authn: AuthnServices,
 ): Promise<TradingServices> {
   const { config, store, audit } = base;
+  const ports = authnPorts(authn);
   const accounts = new AccountService({
     repo: new AccountRepository(store.db, { cacheMs: config.sessionCacheMs, now: nowOf(base) }),
     audit,
     now: nowOf(base),
+    enforce: (principal, action, ctx, auditCtx) => enforce(ports, principal, action, ctx, auditCtx),
   });
   await accounts.init(parseWithdrawalLimits(config.withdrawalLimits));
   const catalogue = DEFAULT_CATALOGUE;
@@ -67,7 +69,6 @@ export async function createTradingServices(
     startAt: nowOf(base)(),
   });
   const hub = new AccountEventHub();
-  const ports = authnPorts(authn);
   let control: ControlService | undefined;
   let orders: OrderService | undefined;
   const engine = new TradingEngine({

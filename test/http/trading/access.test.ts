@@ -120,6 +120,19 @@ for (const db of ALL_DBS) {
       assert.equal(us.statusCode, 201, us.body);
     });
 
+    test('a permission request needs a fresh second factor and is recorded for review', async () => {
+      const path = `/accounts/${alice.account.id}/permissions`;
+      const stale = await sessionFor(h, alice.userId, 'portal', false);
+      const refused = await call(h, stale, 'POST', path, { product: 'options', level: 3 });
+      assert.equal(refused.json().error.code, 'STEP_UP_REQUIRED');
+      const ok = await call(h, alice.caller, 'POST', path, { product: 'options', level: 3 });
+      assert.equal(ok.statusCode, 202, ok.body);
+      assert.match(ok.json().id, /^prq_/);
+      assert.equal(ok.json().status, 'pending_review');
+      const [event] = await h.services.audit.query({ limit: 1, name: 'permission.requested' });
+      assert.deepEqual(event!.data, { accountId: alice.account.id, product: 'options', level: 3 });
+    });
+
     test('quotes of a subscribed feed are real time; others are marked delayed', async () => {
       const live = await call(h, alice.caller, 'GET', '/quotes/AAPL');
       assert.equal(live.json().delayed, false);

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AccountAccess } from '../../../accounts/service.ts';
+import { type AccountAccess, REQUESTABLE_PRODUCTS } from '../../../accounts/service.ts';
 import type { Services } from '../../../container.ts';
 import { averagePrice, valuePosition } from '../../../risk/positions.ts';
 import type { AccountBook } from '../../../trading/books.ts';
 import { Decimal } from '../../../trading/decimal.ts';
-import { requirePrincipal } from '../../context.ts';
+import { auditCtx, requirePrincipal, requireSession } from '../../context.ts';
 import { errorResponses } from '../../schemas.ts';
 import { AccountParams } from './schemas.ts';
 
@@ -171,6 +171,39 @@ export function accountRoutes(services: Services): FastifyPluginAsyncTypebox {
         });
         return { positions };
       },
+    );
+    app.post(
+      '/accounts/:id/permissions',
+      {
+        config: { auth: 'session' },
+        schema: {
+          tags: ['accounts'],
+          summary: 'Request a product permission (fresh AAL2; recorded for review)',
+          params: AccountParams,
+          body: Type.Object(
+            {
+              product: Type.Union(REQUESTABLE_PRODUCTS.map((p) => Type.Literal(p))),
+              level: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            202: Type.Object({ id: Type.String(), status: Type.String() }),
+            ...errorResponses(400, 401, 403, 404, 422),
+          },
+        },
+      },
+      async (req, reply) =>
+        reply
+          .code(202)
+          .send(
+            await trading.accounts.requestPermission(
+              requireSession(req),
+              req.params.id,
+              req.body,
+              auditCtx(req),
+            ),
+          ),
     );
   };
 }
