@@ -24,14 +24,15 @@ export const sqliteDb: TestDb = {
 
 /**
  * A fresh schema per call, so test files never see each other's rows. Under the
- * test command the schemas are dropped by the global teardown once every file is
- * done (see global.ts); a file run on its own drops its schema when it closes.
+ * test command they live in the run's own database, dropped whole by the global
+ * teardown once every file is done (see global.ts); a file run on its own uses
+ * the `test` database and drops its schema when it closes.
  */
 export const postgresDb: TestDb = {
   kind: 'postgres',
   open: async () => {
     const run = process.env[RUN_ENV];
-    const schema = `pc_test_${run ? `${run}_` : ''}${randomBytes(6).toString('hex')}`;
+    const schema = `pc_test_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     await admin.query(`create schema ${schema}`);
