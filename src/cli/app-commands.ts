@@ -5,9 +5,10 @@ import { type Io, printObject, printTable, UsageError } from './output.ts';
 
 const USAGE = `usage: portcullis app add CLIENT_ID --name N --redirect-uri URI [--redirect-uri URI …] [--public]
        portcullis app list
+       portcullis app rotate CLIENT_ID
        portcullis app remove CLIENT_ID`;
 
-/** Third-party OAuth apps: register (secret shown once), list, remove (revokes every grant). */
+/** Third-party OAuth apps: register (secret shown once), list, rotate a secret, remove (revokes every grant). */
 export async function appCommand(services: Services, io: Io, args: string[], flags: Flags): Promise<number> {
   const clients = services.credentials.oauthClients;
   const [sub, target] = args;
@@ -40,6 +41,13 @@ export async function appCommand(services: Services, io: Io, args: string[], fla
         ['clientId', 'name', 'kind', 'redirectUris'],
       );
       return 0;
+    case 'rotate': {
+      if (!target) throw new UsageError(USAGE);
+      const { client, secret } = await clients.rotateSecret(target, CLI_CTX);
+      printObject(io, { ...client, clientSecret: secret });
+      if (!io.json) io.err('The new secret is shown once; the old one no longer works.');
+      return 0;
+    }
     case 'remove': {
       if (!target) throw new UsageError(USAGE);
       printObject(io, { removed: target, grantsRevoked: await clients.remove(target, CLI_CTX) });

@@ -25,6 +25,7 @@ usage: portcullis COMMAND [options] [--json]
   app add CLIENT_ID --name N --redirect-uri URI [--redirect-uri URI …] [--public]
                                           register a third-party OAuth app (secret shown once)
   app list
+  app rotate CLIENT_ID                    a new secret for a confidential app (shown once; the old one dies)
   app remove CLIENT_ID                    remove an app and revoke every grant given to it
   desk [COMMAND]                          the desktop terminal client (portcullis desk --help)
 

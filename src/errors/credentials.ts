@@ -16,6 +16,7 @@ export const CREDENTIAL_ERROR_CODES = {
   OAUTH_GRANT_NOT_FOUND: { status: 404, message: 'No such connected app.' },
   OAUTH_CLIENT_NOT_FOUND: { status: 404, message: 'No such registered app.' },
   OAUTH_CLIENT_EXISTS: { status: 409, message: 'An app with this client id is already registered.' },
+  OAUTH_CLIENT_PUBLIC: { status: 409, message: 'A public app holds no secret to rotate.' },
   CREDENTIALS_UNAVAILABLE: {
     status: 503,
     message: 'Credential state could not be read; signed requests fail closed. Retry shortly.',

@@ -160,6 +160,12 @@ describe('portcullis CLI', () => {
         ['phone-app', 'public'],
       ],
     );
+    const rotated = JSON.parse((await run(['app', 'rotate', 'chart-app', '--json'])).out);
+    assert.match(rotated.clientSecret, /^pca_[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(rotated.clientSecret, app.clientSecret);
+    const publicRotate = await run(['app', 'rotate', 'phone-app']);
+    assert.equal(publicRotate.code, 1);
+    assert.match(publicRotate.err, /^OAUTH_CLIENT_PUBLIC:/);
     assert.match((await run(['app', 'remove', 'phone-app'])).out, /grantsRevoked: 0/);
     assert.equal((await run(['app', 'remove', 'phone-app'])).code, 3);
   });

@@ -12,6 +12,7 @@ export const CREDENTIAL_EVENTS = [
   'credential_epoch.bumped',
   'oauth_client.registered',
   'oauth_client.removed',
+  'oauth_client.secret_rotated',
   'oauth_grant.created',
   'oauth_grant.revoked',
   'oauth_token.denied',

@@ -29,7 +29,8 @@ export interface OauthClientView {
  * redirect URIs, https except on a loopback address (RFC 8252), no fragments.
  * A confidential app gets a generated secret, shown once and kept sealed
  * (the OAuth store seals `client_secret`); a public one authenticates with
- * PKCE alone. Removing an app revokes every grant people gave it.
+ * PKCE alone. Rotating replaces a confidential app's secret at once. Removing
+ * an app revokes every grant people gave it.
  */
 export class OauthClients {
   readonly #db: Kysely<Database>;
@@ -51,7 +52,7 @@ export class OauthClients {
     const issues = validate(input);
     if (issues.length > 0) throw new AppError('VALIDATION_FAILED', { details: { issues } });
     if (await this.#find(input.clientId)) throw new AppError('OAUTH_CLIENT_EXISTS');
-    const secret = input.public ? undefined : `pca_${randomBytes(32).toString('base64url')}`;
+    const secret = input.public ? undefined : newClientSecret();
     await this.#oauth.registerClient({
       client_id: input.clientId,
       client_name: input.name,
@@ -76,6 +77,33 @@ export class OauthClients {
       .orderBy('id')
       .execute();
     return rows.map((r) => view(r.id, JSON.parse(r.payload) as Record<string, unknown>));
+  }
+
+  /**
+   * A new secret for a confidential app, shown once; the old one stops working at
+   * once (the app's grants and tokens are untouched).
+   */
+  async rotateSecret(
+    clientId: string,
+    ctx: AuditContext,
+  ): Promise<{ client: OauthClientView; secret: string }> {
+    const client = await this.#find(clientId);
+    if (!client) throw new AppError('OAUTH_CLIENT_NOT_FOUND');
+    if (client.kind === 'public') throw new AppError('OAUTH_CLIENT_PUBLIC');
+    const secret = newClientSecret();
+    await this.#oauth.registerClient({
+      client_id: clientId,
+      client_name: client.name,
+      redirect_uris: client.redirectUris,
+      client_secret: secret,
+    });
+    await this.#audit.record({
+      ...ctx,
+      name: 'oauth_client.secret_rotated',
+      outcome: 'success',
+      data: { clientId },
+    });
+    return { client, secret };
   }
 
   /** Removes the app and revokes every grant given to it; answers how many grants died. */
@@ -105,6 +133,11 @@ export class OauthClients {
       .executeTakeFirst();
     return row ? view(row.id, JSON.parse(row.payload) as Record<string, unknown>) : undefined;
   }
+}
+
+/** 256 random bits, shown once and stored sealed. */
+function newClientSecret(): string {
+  return `pca_${randomBytes(32).toString('base64url')}`;
 }
 
 function view(id: string, payload: Record<string, unknown>): OauthClientView {

@@ -153,6 +153,34 @@ for (const db of ALL_DBS) {
       });
     });
 
+    test('rotating a confidential app’s secret retires the old one at once; its grants live on', async () => {
+      const { config, tokens } = await connect();
+      const rotated = await h.services.credentials.oauthClients.rotateSecret('chart-app', {});
+      assert.notEqual(rotated.secret, clientSecret);
+      const invalidClient = (e: unknown) => (e as { error?: string }).error === 'invalid_client';
+      await assert.rejects(
+        oidc.tokenRevocation(config, tokens.access_token),
+        invalidClient,
+        'the old secret',
+      );
+      const url = `/api/v1/accounts/${accountId}/positions`;
+      const bearer = { authorization: `Bearer ${tokens.access_token}` };
+      assert.equal((await h.app.inject({ method: 'GET', url, headers: bearer })).statusCode, 200);
+      clientSecret = rotated.secret;
+      const fresh = await oidc.discovery(new URL(`${base}/oauth`), 'chart-app', clientSecret, undefined, {
+        execute: [oidc.allowInsecureRequests],
+      });
+      await oidc.tokenRevocation(fresh, tokens.access_token);
+      assert.equal((await h.app.inject({ method: 'GET', url, headers: bearer })).statusCode, 401);
+      const stored = await h.services.store.db
+        .selectFrom('oauth_store')
+        .select('payload')
+        .where('model', '=', 'Client')
+        .where('id', '=', 'chart-app')
+        .executeTakeFirstOrThrow();
+      assert.ok(!stored.payload.includes(clientSecret));
+    });
+
     test('the person lists the connected app and disconnecting it kills its tokens at once', async () => {
       const { tokens } = await connect();
       const url = `/api/v1/accounts/${accountId}/positions`;
