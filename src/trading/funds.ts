@@ -6,8 +6,7 @@
  */
 
 import { FACTOR_TIERS, strongestTier } from '../accounts/entities.ts';
-import type { AccountService } from '../accounts/service.ts';
-import { requireRole } from '../accounts/service.ts';
+import { type AccountAccess, type AccountService, requireRole } from '../accounts/service.ts';
 import type { AuditContext, AuditTrail } from '../audit/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { SessionPrincipal } from '../policy/principal.ts';
@@ -184,9 +183,7 @@ export class FundsService {
         details: { amount: input.amount.toString(), available: available.toString() },
       });
     }
-    const factor = strongestTier(principal.factors.map((f) => f.method));
-    const limit = access.entity.withdrawalLimits[factor];
-    const used = await this.#usedToday(accountId, now);
+    const { factor, limit, used } = await this.#today(principal, access, now);
     if (used.add(input.amount).gt(limit)) {
       throw new AppError('WITHDRAWAL_LIMIT_EXCEEDED', {
         details: {
@@ -254,18 +251,14 @@ export class FundsService {
   }
 
   /**
-   * What the caller may withdraw today, shown before submitting: the limit of
-   * the strongest factor of this session (and of every tier, so the page can
-   * say what a stronger factor allows), what today's withdrawals used, the free
-   * cash, and the amount from which the phone must approve.
+   * What the caller may withdraw today, shown before submitting: this session's limit (and every
+   * tier's), what is used, the free cash, and the amount from which the phone must approve.
    */
   async withdrawalLimits(principal: SessionPrincipal, accountId: string) {
     const access = await this.#accounts.access(principal, accountId);
     requireRole(access, ['owner'], 'withdraw');
     const book = await this.#orders.book(accountId);
-    const factor = strongestTier(principal.factors.map((f) => f.method));
-    const limit = access.entity.withdrawalLimits[factor];
-    const used = await this.#usedToday(accountId, this.#now());
+    const { factor, limit, used } = await this.#today(principal, access, this.#now());
     const left = limit.sub(used);
     return {
       currency: access.account.baseCurrency,
@@ -283,6 +276,13 @@ export class FundsService {
         FACTOR_TIERS.map((t) => [t, access.entity.withdrawalLimits[t].toString()]),
       ),
     };
+  }
+
+  /** The daily limit of the session's strongest factor, and what today's withdrawals used of it. */
+  async #today(principal: SessionPrincipal, access: AccountAccess, now: number) {
+    const factor = strongestTier(principal.factors.map((f) => f.method));
+    const limit = access.entity.withdrawalLimits[factor];
+    return { factor, limit, used: await this.#usedToday(access.account.id, now) };
   }
 
   async #usedToday(accountId: string, now: number): Promise<Decimal> {
