@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { lastSmsCode } from '../support/authn.ts';
 import { PASSWORD } from '../support/harness.ts';
 import { type LiveServer, launchChromium, newPage, signInWithPassword, startLiveServer } from './support.ts';
 
@@ -14,12 +13,7 @@ import { type LiveServer, launchChromium, newPage, signInWithPassword, startLive
 let server: LiveServer;
 let browser: Browser;
 
-const lastCode = () => {
-  const lines = readFileSync(join(server.services.config.dataDir, 'sms-outbox.jsonl'), 'utf8')
-    .trim()
-    .split('\n');
-  return /code is (\d{6})/.exec(JSON.parse(lines.at(-1)!).message)![1]!;
-};
+const lastCode = () => lastSmsCode(server.services.config.dataDir);
 
 before(async () => {
   server = await startLiveServer({ PORTCULLIS_SMS_ENABLED: 'true' });

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEV_SMS_OUTBOX } from '../../src/authn/factors/sms-senders.ts';
 import { totpCode } from '../../src/authn/factors/totp.ts';
 import { deviceIdFromPublicKey } from '../../src/devices/device-keys.ts';
 import {
@@ -159,3 +162,9 @@ export async function loginWithDevice(
 }
 
 export { loginPortal, startFlow };
+
+/** The code in the last text the development SMS sender wrote to the data folder's outbox. */
+export function lastSmsCode(dataDir: string): string {
+  const lines = readFileSync(join(dataDir, DEV_SMS_OUTBOX), 'utf8').trim().split('\n');
+  return /code is (\d{6})/.exec(JSON.parse(lines.at(-1)!).message)![1]!;
+}

@@ -3,11 +3,9 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import * as OTPAuth from 'otpauth';
 import { deviceIdFromPublicKey } from '../../src/devices/device-keys.ts';
 import { Decimal } from '../../src/trading/decimal.ts';
-import { seedDemoAccount } from '../../src/trading/demo.ts';
-import { type LiveServer, startLiveServer } from '../browser/support.ts';
+import { customerWithTotp, type LiveServer, startLiveServer, totpAt } from '../browser/support.ts';
 import { PASSWORD } from '../support/harness.ts';
 import { SoftDevice } from '../support/soft-device.ts';
 import { Tmux } from './tmux.ts';
@@ -16,33 +14,29 @@ let server: LiveServer;
 let userId: string;
 let totpSecret: string;
 /** The code for now + `stepsAhead` periods (the server accepts ±1 step; each step only once). */
-const totp = (stepsAhead = 0) =>
-  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(totpSecret) }).generate({
-    timestamp: Date.now() + stepsAhead * 30_000,
-  });
+const totp = (stepsAhead = 0) => totpAt(totpSecret, stepsAhead);
 const sessions: Tmux[] = [];
 const run = `desk-${process.pid}`;
 
 before(async () => {
   server = await startLiveServer();
-  const user = await server.services.identity.createUser({
-    loginName: 'erin',
-    email: 'erin@example.com',
-    displayName: 'Erin Trader',
-    password: PASSWORD,
-  });
-  userId = user.id;
-  await seedDemoAccount(server.services.trading, userId, { interface: 'cli' });
-  const factors = server.services.authn.factors;
-  const e = await factors.enrollTotp(user, 'phone app', { interface: 'portal' });
-  totpSecret = e.secret;
-  await factors.confirm(userId, e.id, { code: totp(-1) }, { interface: 'portal' });
+  const erin = await customerWithTotp(server, 'erin');
+  userId = erin.user.id;
+  totpSecret = erin.secret;
 });
 
 after(async () => {
   for (const s of sessions) s.kill();
   await server?.stop();
 });
+
+/** Runs one `desk … --json` command and answers the JSON value it printed. */
+async function jsonLine(home: string, label: string, args: string[]) {
+  const screen = await desk(label, [...args, '--json'], { PORTCULLIS_DESK_HOME: home }).t.waitFor(
+    /\[exit 0\]/,
+  );
+  return JSON.parse(screen.split('\n').find((l) => l.startsWith('{') || l.startsWith('['))!);
+}
 
 function desk(label: string, args: string[], env: Record<string, string> = {}) {
   const home = env.PORTCULLIS_DESK_HOME ?? mkdtempSync(join(tmpdir(), 'portcullis-desk-'));
@@ -94,50 +88,29 @@ test('desk --json is scriptable: whoami answers one JSON line', async () => {
   await t.waitFor(/authenticator code:/);
   t.enter(totp(1));
   await t.waitFor(/\[exit 0\]/);
-  const w = desk('json', ['whoami', '--json'], { PORTCULLIS_DESK_HOME: home }).t;
-  const screen = await w.waitFor(/\[exit 0\]/);
-  const line = screen.split('\n').find((l) => l.startsWith('{'))!;
-  assert.equal(JSON.parse(line).user.loginName, 'erin');
+  assert.equal((await jsonLine(home, 'json', ['whoami'])).user.loginName, 'erin');
 });
 
 test('desk keys: create (secret shown once), list and revoke an API key, scriptable with --json', async () => {
   // Its own customer, so that its authenticator codes do not meet the other tests' codes.
-  const user = await server.services.identity.createUser({
-    loginName: 'fern',
-    email: 'fern@example.com',
-    displayName: 'Fern',
-    password: PASSWORD,
-  });
-  await seedDemoAccount(server.services.trading, user.id, { interface: 'cli' });
-  const e = await server.services.authn.factors.enrollTotp(user, 'app', { interface: 'portal' });
-  const code = (steps: number) =>
-    new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(e.secret) }).generate({
-      timestamp: Date.now() + steps * 30_000,
-    });
-  await server.services.authn.factors.confirm(user.id, e.id, { code: code(-1) }, { interface: 'portal' });
+  const { user, secret } = await customerWithTotp(server, 'fern');
   const home = mkdtempSync(join(tmpdir(), 'portcullis-desk-'));
   const { t } = desk('keys-login', ['login', '--user', 'fern'], { PORTCULLIS_DESK_HOME: home });
   await t.waitFor(/password:/);
   t.enter(PASSWORD);
   await t.waitFor(/authenticator code:/);
-  t.enter(code(0));
+  t.enter(totpAt(secret));
   await t.waitFor(/\[exit 0\]/);
-  const jsonLine = async (label: string, args: string[]) => {
-    const screen = await desk(label, [...args, '--json'], { PORTCULLIS_DESK_HOME: home }).t.waitFor(
-      /\[exit 0\]/,
-    );
-    return JSON.parse(screen.split('\n').find((l) => l.startsWith('{') || l.startsWith('['))!);
-  };
-  const created = await jsonLine('keys-create', ['keys', 'create', 'desk-bot', 'trade,orders:read']);
+  const created = await jsonLine(home, 'keys-create', ['keys', 'create', 'desk-bot', 'trade,orders:read']);
   assert.match(created.secret, /^pcs_/);
   assert.deepEqual(created.key.scopes, ['orders:read', 'trade']);
-  const listed = await jsonLine('keys-list', ['keys', 'list']);
+  const listed = await jsonLine(home, 'keys-list', ['keys', 'list']);
   assert.deepEqual(
     listed.map((k: { id: string; status: string }) => [k.id, k.status]),
     [[created.key.id, 'active']],
   );
   assert.ok(!JSON.stringify(listed).includes(created.secret), 'the secret is shown once');
-  assert.deepEqual(await jsonLine('keys-revoke', ['keys', 'revoke', created.key.id]), {
+  assert.deepEqual(await jsonLine(home, 'keys-revoke', ['keys', 'revoke', created.key.id]), {
     revoked: created.key.id,
   });
   const after = await server.services.credentials.apiKeys.list(user.id);

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { deviceIdFromPublicKey } from '../../../src/devices/device-keys.ts';
 import {
   currentTotp,
   enrollDevice,
   enrollTotp,
+  lastSmsCode,
   loginPortalTotp,
   loginWithDevice,
   portalFrom,
@@ -112,12 +111,7 @@ for (const db of ALL_DBS) {
     });
     after(() => h.close());
 
-    const lastCode = () => {
-      const lines = readFileSync(join(h.services.config.dataDir, 'sms-outbox.jsonl'), 'utf8')
-        .trim()
-        .split('\n');
-      return /code is (\d{6})/.exec(JSON.parse(lines.at(-1)!).message)![1]!;
-    };
+    const lastCode = () => lastSmsCode(h.services.config.dataDir);
 
     it('enrolment shows the SIM-swap warning; a session that used SMS cannot do security changes and must step up without SMS', async () => {
       const setup = await loginPortal(h, 'bob');
