@@ -147,7 +147,7 @@ if (want('credentials-http')) {
     met: r.positionsRatio >= 0.8 && r.positions.non2xx === 0,
   });
   rows.push({
-    benchmark: `signed, scope- and risk-checked orders/s (${r.connections} conns; non-2xx ${r.orders.non2xx})`,
+    benchmark: `signed, scope- and risk-checked ${r.symbol} orders/s (${r.connections} conns; non-2xx ${r.orders.non2xx})`,
     measured: f(r.orders.rps),
     baseline: `${f(r.barePost.rps)} bare POST`,
     ratio: f(r.ordersRatio, 3),

@@ -4,8 +4,8 @@
  *   - signed GET …/positions                       vs bare GET    (target ≥ 0.8)
  *   - signed, scope-checked POST on the order path vs bare POST at a steady 1,000/s (p99 added ≤ 1 ms)
  *   - signed, scope- and risk-checked order submissions vs bare POST (target ≥ 0.5);
- *     market IOC EURUSD orders on the paper venue (FX trades around the clock on weekdays; what
- *     the displayed size cannot take expires rather than piling up as open orders)
+ *     market IOC orders on the paper venue, EURUSD (24×5) or at the weekend an event contract
+ *     (24×7); what the displayed size cannot take expires rather than piling up as open orders
  * Every signed request gets a fresh nonce and timestamp in the load generator.
  */
 
@@ -26,6 +26,7 @@ export interface Throughput {
 
 export interface CredentialHttpResult {
   connections: number;
+  symbol: string;
   bareGet: Throughput;
   positions: Throughput;
   barePost: Throughput;
@@ -44,10 +45,12 @@ interface Ready {
   accountIds: string[];
   keyId: string;
   secret: string;
+  /** What the orders trade: a symbol open now. */
+  symbol: string;
 }
 
 /** How many requests a round may send at most; prepared before the clock starts. */
-const PREPARED_PER_SECOND = 40_000;
+const PREPARED_PER_SECOND = 60_000;
 
 interface Prepared {
   path: string;
@@ -153,7 +156,10 @@ export async function benchCredentialHttp(
   rounds = 3,
   connections = 50,
 ): Promise<CredentialHttpResult> {
+  const profile = process.env['BENCH_CPU_PROF'];
   const child = fork(new URL('./server-child.ts', import.meta.url), {
+    // BENCH_CPU_PROF=folder writes the server's CPU profile there (for finding where time goes).
+    ...(profile && { execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profile}`] }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<Ready>((resolve, reject) => {
@@ -167,24 +173,38 @@ export async function benchCredentialHttp(
     let next = 0;
     const ordersPath = () => `/api/v1/accounts/${ready.accountIds[next++ % ready.accountIds.length]}/orders`;
     let counter = 0;
-    const orderBody = () =>
-      JSON.stringify({
-        symbol: 'EURUSD',
-        // Accounts take turns (8 of them); each account alternates a buy and a sell of the same size,
-        // so positions stay flat-ish and no order repeats within the duplicate window.
-        quantity: String(1000 * (1 + (Math.floor(counter / 16) % 900))),
-        side: Math.floor(counter++ / 8) % 2 === 0 ? 'buy' : 'sell',
+    // Sizes stay inside the default per-order limits of either asset class.
+    const lot = ready.symbol === 'EURUSD' ? 1000 : 10;
+    const orderBody = () => {
+      // Accounts take turns; each account alternates a buy and a sell of the same size, so
+      // positions stay flat and no order repeats within the duplicate window.
+      const round = Math.floor(counter++ / ready.accountIds.length);
+      return JSON.stringify({
+        symbol: ready.symbol,
+        quantity: String(lot * (1 + (Math.floor(round / 2) % 900))),
+        side: round % 2 === 0 ? 'buy' : 'sell',
         type: 'market',
         timeInForce: 'ioc',
         clientOrderId: randomBytes(9).toString('base64url'),
       });
+    };
     const sign = (path: string | (() => string)) => ({ keyId: ready.keyId, secret: ready.secret, path });
     const runs = {
-      bareGet: () => load({ url: `${base}/bench/bare`, method: 'GET', seconds, connections }),
+      // The baselines carry the same PC-* headers (which the bare route never checks), so that
+      // the load generator, sharing the machine's two cores, does the same work per request in both.
+      bareGet: () =>
+        load({ url: `${base}/bench/bare`, method: 'GET', sign: sign('/bench/bare'), seconds, connections }),
       positions: () =>
         load({ url: base + positionsPath, method: 'GET', sign: sign(positionsPath), seconds, connections }),
       barePost: () =>
-        load({ url: `${base}/bench/bare`, method: 'POST', body: orderBody, seconds, connections }),
+        load({
+          url: `${base}/bench/bare`,
+          method: 'POST',
+          body: orderBody,
+          sign: sign('/bench/bare'),
+          seconds,
+          connections,
+        }),
       orders: () =>
         load({
           url: base + ordersPath(),
@@ -222,7 +242,7 @@ export async function benchCredentialHttp(
             signed ? signedPath : '/bench/bare',
           ),
       });
-    for (let i = 0; i < rounds; i++) {
+    for (let i = 0; i < rounds && !profile; i++) {
       pacedRuns.bare.push(await pacedOnce(false));
       pacedRuns.signed.push(await pacedOnce(true));
     }
@@ -237,6 +257,7 @@ export async function benchCredentialHttp(
     const pacedSigned = pickPaced(pacedRuns.signed);
     return {
       connections,
+      symbol: ready.symbol,
       ...r,
       positionsRatio: r.positions.rps / r.bareGet.rps,
       ordersRatio: r.orders.rps / r.barePost.rps,

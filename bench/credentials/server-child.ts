@@ -6,7 +6,9 @@
 
 import { createServices } from '../../src/container.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { getInstrument } from '../../src/trading/catalogue.ts';
 import { dec } from '../../src/trading/decimal.ts';
+import { isTradable } from '../../src/trading/instruments.ts';
 import { benchConfig } from '../support.ts';
 
 const config = benchConfig({
@@ -19,7 +21,7 @@ const user = await services.identity.createUser({
   loginName: 'bot-owner',
   password: 'benchmark passphrase 2026',
 });
-// Several accounts, so that one account's order-rate limit (at most 1000/s) does not cap the run.
+// Many accounts, so that one account's order-rate limit (at most 1000/s) does not cap the run.
 const owner = {
   kind: 'session' as const,
   userId: user.id,
@@ -35,7 +37,7 @@ const owner = {
   createdAt: Date.now(),
 };
 const accountIds: string[] = [];
-for (let i = 0; i < 8; i++) {
+for (let i = 0; i < 32; i++) {
   const account = await services.trading.accounts.open(
     {
       ownerUserId: user.id,
@@ -75,6 +77,10 @@ app.post(
   async (req) => ({ ok: true, echo: (req.body as { symbol?: string }).symbol }),
 );
 await app.listen({ host: '127.0.0.1', port: 0 });
+// Spot FX trades 24×5; at the weekend the orders go to an event contract, which trades 24×7.
+const symbol = ['EURUSD', 'FEDCUT-27MAR', 'RECESSION-27', 'SPX-7000-27DEC'].find((s) =>
+  isTradable(getInstrument(s)!, Date.now()),
+);
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 
@@ -92,4 +98,5 @@ process.send!({
   accountIds,
   keyId: created.key.id,
   secret: created.secret,
+  symbol,
 });
