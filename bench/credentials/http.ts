@@ -13,6 +13,7 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { canonicalString, prepareHmacKey, signHmac } from '../../src/credentials/signing.ts';
+import type { OpenMarket } from '../../test/support/market.ts';
 import { median } from '../support.ts';
 import { type PacedResult, paced } from './paced.ts';
 
@@ -45,8 +46,8 @@ interface Ready {
   accountIds: string[];
   keyId: string;
   secret: string;
-  /** What the orders trade: a symbol open now. */
-  symbol: string;
+  /** What the orders trade: a symbol open now, and a size inside its class's per-order limits. */
+  market: OpenMarket;
 }
 
 /** How many requests a round may send at most; prepared before the clock starts. */
@@ -173,14 +174,13 @@ export async function benchCredentialHttp(
     let next = 0;
     const ordersPath = () => `/api/v1/accounts/${ready.accountIds[next++ % ready.accountIds.length]}/orders`;
     let counter = 0;
-    // Sizes stay inside the default per-order limits of either asset class.
-    const lot = ready.symbol === 'EURUSD' ? 1000 : 10;
+    const lot = Number(ready.market.quantity);
     const orderBody = () => {
       // Accounts take turns; each account alternates a buy and a sell of the same size, so
       // positions stay flat and no order repeats within the duplicate window.
       const round = Math.floor(counter++ / ready.accountIds.length);
       return JSON.stringify({
-        symbol: ready.symbol,
+        symbol: ready.market.symbol,
         quantity: String(lot * (1 + (Math.floor(round / 2) % 900))),
         side: round % 2 === 0 ? 'buy' : 'sell',
         type: 'market',
@@ -257,7 +257,7 @@ export async function benchCredentialHttp(
     const pacedSigned = pickPaced(pacedRuns.signed);
     return {
       connections,
-      symbol: ready.symbol,
+      symbol: ready.market.symbol,
       ...r,
       positionsRatio: r.positions.rps / r.bareGet.rps,
       ordersRatio: r.orders.rps / r.barePost.rps,

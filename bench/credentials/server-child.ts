@@ -6,9 +6,8 @@
 
 import { createServices } from '../../src/container.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { getInstrument } from '../../src/trading/catalogue.ts';
 import { dec } from '../../src/trading/decimal.ts';
-import { isTradable } from '../../src/trading/instruments.ts';
+import { openMarketNow } from '../../test/support/market.ts';
 import { benchConfig } from '../support.ts';
 
 const config = benchConfig({
@@ -78,9 +77,7 @@ app.post(
 );
 await app.listen({ host: '127.0.0.1', port: 0 });
 // Spot FX trades 24×5; at the weekend the orders go to an event contract, which trades 24×7.
-const symbol = ['EURUSD', 'FEDCUT-27MAR', 'RECESSION-27', 'SPX-7000-27DEC'].find((s) =>
-  isTradable(getInstrument(s)!, Date.now()),
-);
+const market = openMarketNow();
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 
@@ -98,5 +95,5 @@ process.send!({
   accountIds,
   keyId: created.key.id,
   secret: created.secret,
-  symbol,
+  market,
 });

@@ -68,7 +68,10 @@ export async function runBot(options: {
         log(`halted: ${error.code} — stopping cleanly (${error.message})`);
         return { steps, stoppedBy: error.code };
       }
-      if (error instanceof PortcullisError && error.status === 422) {
+      if (error instanceof PortcullisError && error.code === 'MARKET_CLOSED') {
+        // Spot FX trades Sunday 17:00 to Friday 17:00 New York; the bot waits for the open.
+        log(`market closed for ${SYMBOL}: waiting (PC_SYMBOL chooses another instrument)`);
+      } else if (error instanceof PortcullisError && error.status === 422) {
         log(`order refused by risk: ${error.code} ${JSON.stringify(error.details ?? {})}`);
       } else throw error;
     }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createHmacSigner, PortcullisClient, UnauthenticatedError } from '../../sdk/src/index.ts';
+import { openMarketNow } from '../support/market.ts';
 import {
   customerWithTotp,
   type LiveServer,
@@ -41,7 +42,9 @@ test('create an API key in the Security centre, trade with it from a program, ro
   await form.getByLabel('Name', { exact: true }).fill('paper bot');
   await form.getByLabel('Trade (trade)').check();
   await form.getByLabel('Largest order value (optional)').fill('50000');
-  await form.getByLabel('Symbols (optional, comma-separated)').fill('eurusd, AAPL');
+  // The key names a symbol that trades now (spot FX closes for the weekend), in lower case.
+  const market = openMarketNow();
+  await form.getByLabel('Symbols (optional, comma-separated)').fill(`${market.symbol.toLowerCase()}, AAPL`);
   await form.getByRole('button', { name: 'Create key' }).click();
   const shown = (await page.getByTestId('api-secret').textContent())!.trim();
   assert.match(shown, /^pcs_[A-Za-z0-9_-]{43}$/);
@@ -52,7 +55,7 @@ test('create an API key in the Security centre, trade with it from a program, ro
   assert.equal(keys.length, 1);
   assert.deepEqual(keys[0].scopes, ['account:read', 'orders:read', 'trade']);
   assert.equal(keys[0].constraints.maxOrderNotional, '50000');
-  assert.deepEqual(keys[0].constraints.symbols, ['EURUSD', 'AAPL']);
+  assert.deepEqual(keys[0].constraints.symbols, [market.symbol, 'AAPL']);
   const keyId: string = keys[0].id;
   const accountId: string = keys[0].constraints.accounts[0];
   assert.ok(!JSON.stringify(keys).includes(shown), 'the secret is never shown again');
@@ -60,13 +63,13 @@ test('create an API key in the Security centre, trade with it from a program, ro
   const bot = new PortcullisClient({ baseUrl: server.origin, signer: createHmacSigner(keyId, shown) });
   assert.ok(Array.isArray(await bot.positions(accountId)));
   const order = await bot.placeOrder(accountId, {
-    symbol: 'EURUSD',
+    symbol: market.symbol,
     side: 'buy',
-    quantity: '1000',
+    quantity: market.quantity,
     type: 'market',
     timeInForce: 'ioc',
   });
-  assert.equal(order.symbol, 'EURUSD');
+  assert.equal(order.symbol, market.symbol);
 
   // Rotation: a new secret is shown; the old one keeps working for the grace window.
   await page.getByRole('button', { name: 'I stored it' }).click();

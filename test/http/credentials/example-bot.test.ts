@@ -65,4 +65,47 @@ describe('the example paper bot', () => {
     assert.ok(lines.filter((l) => l.includes('EURUSD')).length >= 2, lines.join('\n'));
     assert.ok(HALTING_CODES.has(result.stoppedBy), `stopped by ${result.stoppedBy}\n${lines.join('\n')}`);
   });
+
+  test('when the FX market is closed for the weekend then the bot says so and waits, placing nothing', async () => {
+    const bob = await customer(h, 'bob');
+    const owner = await sessionFor(h, bob.userId, 'desktop');
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      headers: owner.headers,
+      payload: {
+        name: 'weekend bot',
+        kind: 'hmac',
+        scopes: ['trade', 'account:read'],
+        constraints: { accounts: [bob.account.id], environment: 'paper', symbols: ['EURUSD'] },
+      },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const { key, secret } = created.json();
+    const weekday = h.clock.now;
+    h.clock.now = Date.UTC(2026, 10, 28, 12, 0); // Saturday noon UTC: spot FX is closed
+    try {
+      const client = new PortcullisClient({ baseUrl: base, signer: createHmacSigner(key.id, secret) });
+      const lines: string[] = [];
+      const result = await runBot({
+        client,
+        accountId: bob.account.id,
+        signal: new AbortController().signal,
+        intervalMs: 1,
+        maxSteps: 3,
+        log: (line) => lines.push(line),
+      });
+      assert.equal(result.stoppedBy, 'max_steps', lines.join('\n'));
+      assert.equal(lines.filter((l) => l.startsWith('market closed for EURUSD: waiting')).length, 3);
+    } finally {
+      h.clock.now = weekday;
+    }
+    const orders = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/accounts/${bob.account.id}/orders`,
+      headers: owner.headers,
+    });
+    assert.equal(orders.statusCode, 200, orders.body);
+    assert.deepEqual(orders.json().orders, []);
+  });
 });
