@@ -3,7 +3,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 export interface BenchServer {
   port: number;
   password: string;
-  argon2: { memoryKib: number; timeCost: number; parallelism: number };
+  argon2: { memoryKib: number; timeCost: number; parallelism: number; threads: number };
   request<T>(type: string, reply: string): Promise<T>;
   stop(): Promise<void>;
 }

@@ -4,6 +4,7 @@
  * baseline, answers IPC requests for event-loop delay figures.
  */
 
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createServices } from '../../src/container.ts';
 import { buildApp } from '../../src/http/app.ts';
@@ -50,5 +51,6 @@ process.send!({
     memoryKib: config.argon2MemoryKib,
     timeCost: config.argon2TimeCost,
     parallelism: config.argon2Parallelism,
+    threads: config.argon2Threads > 0 ? config.argon2Threads : availableParallelism(),
   },
 });
