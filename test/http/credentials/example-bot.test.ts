@@ -18,9 +18,10 @@ describe('the example paper bot', () => {
   });
   after(() => h.close());
 
-  test('trades within its limits, then stops cleanly when the owner pulls the kill switch', async () => {
-    const alice = await customer(h, 'alice');
-    const owner = await sessionFor(h, alice.userId, 'desktop');
+  /** A customer, their desktop session and an SDK client on a paper key for EURUSD, made in that session. */
+  async function botFor(name: string, constraints: Record<string, unknown> = {}) {
+    const who = await customer(h, name);
+    const owner = await sessionFor(h, who.userId, 'desktop');
     const created = await h.app.inject({
       method: 'POST',
       url: '/api/v1/api-keys',
@@ -30,22 +31,27 @@ describe('the example paper bot', () => {
         kind: 'hmac',
         scopes: ['trade', 'account:read'],
         constraints: {
-          accounts: [alice.account.id],
+          accounts: [who.account.id],
           environment: 'paper',
           symbols: ['EURUSD'],
-          maxOrderNotional: '5000',
+          ...constraints,
         },
       },
     });
     assert.equal(created.statusCode, 201, created.body);
     const { key, secret } = created.json();
     const client = new PortcullisClient({ baseUrl: base, signer: createHmacSigner(key.id, secret) });
+    return { accountId: who.account.id as string, owner, client };
+  }
+
+  test('trades within its limits, then stops cleanly when the owner pulls the kill switch', async () => {
+    const { accountId, owner, client } = await botFor('alice', { maxOrderNotional: '5000' });
     const lines: string[] = [];
     const controller = new AbortController();
     let killed = false;
     const result = await runBot({
       client,
-      accountId: alice.account.id,
+      accountId,
       signal: controller.signal,
       intervalMs: 10,
       maxSteps: 50,
@@ -55,7 +61,7 @@ describe('the example paper bot', () => {
           killed = true;
           void h.app.inject({
             method: 'POST',
-            url: `/api/v1/accounts/${alice.account.id}/kill-switch`,
+            url: `/api/v1/accounts/${accountId}/kill-switch`,
             headers: owner.headers,
             payload: {},
           });
@@ -67,29 +73,14 @@ describe('the example paper bot', () => {
   });
 
   test('when the FX market is closed for the weekend then the bot says so and waits, placing nothing', async () => {
-    const bob = await customer(h, 'bob');
-    const owner = await sessionFor(h, bob.userId, 'desktop');
-    const created = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/api-keys',
-      headers: owner.headers,
-      payload: {
-        name: 'weekend bot',
-        kind: 'hmac',
-        scopes: ['trade', 'account:read'],
-        constraints: { accounts: [bob.account.id], environment: 'paper', symbols: ['EURUSD'] },
-      },
-    });
-    assert.equal(created.statusCode, 201, created.body);
-    const { key, secret } = created.json();
+    const { accountId, owner, client } = await botFor('bob');
     const weekday = h.clock.now;
     h.clock.now = Date.UTC(2026, 10, 28, 12, 0); // Saturday noon UTC: spot FX is closed
     try {
-      const client = new PortcullisClient({ baseUrl: base, signer: createHmacSigner(key.id, secret) });
       const lines: string[] = [];
       const result = await runBot({
         client,
-        accountId: bob.account.id,
+        accountId,
         signal: new AbortController().signal,
         intervalMs: 1,
         maxSteps: 3,
@@ -102,7 +93,7 @@ describe('the example paper bot', () => {
     }
     const orders = await h.app.inject({
       method: 'GET',
-      url: `/api/v1/accounts/${bob.account.id}/orders`,
+      url: `/api/v1/accounts/${accountId}/orders`,
       headers: owner.headers,
     });
     assert.equal(orders.statusCode, 200, orders.body);
