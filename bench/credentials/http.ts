@@ -159,7 +159,8 @@ export async function benchCredentialHttp(
 ): Promise<CredentialHttpResult> {
   const profile = process.env['BENCH_CPU_PROF'];
   const child = fork(new URL('./server-child.ts', import.meta.url), {
-    // BENCH_CPU_PROF=folder writes the server's CPU profile there (for finding where time goes).
+    // BENCH_CPU_PROF=folder writes the server's CPU profile there (for finding where time goes);
+    // the paced latency rounds are then left out, so the profile shows the throughput rounds.
     ...(profile && { execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profile}`] }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -80,7 +80,7 @@ async function forDuration(seconds: number, concurrency: number, op: () => Promi
 export async function benchLogin(seconds = 4, rounds = 3, concurrency = 2): Promise<LoginBenchResult> {
   const server = await startBenchServer();
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  let pool: HashPool | undefined;
+  const pool = new HashPool({ threads: server.argon2.threads, nice: 0 });
   try {
     const opts = {
       memoryCost: server.argon2.memoryKib,
@@ -92,10 +92,8 @@ export async function benchLogin(seconds = 4, rounds = 3, concurrency = 2): Prom
     const rawVerify = async () => {
       if (!(await verify(stored, server.password))) throw new Error('verify failed');
     };
-    pool = new HashPool({ threads: server.argon2.threads, nice: 0 });
-    const threaded = pool;
     const threadedVerify = async () => {
-      const ok = await threaded.run({ op: 'verify', password: server.password, stored, options: opts });
+      const ok = await pool.run({ op: 'verify', password: server.password, stored, options: opts });
       if (ok !== true) throw new Error('verify failed');
     };
     const signIn = async () => {
@@ -136,7 +134,7 @@ export async function benchLogin(seconds = 4, rounds = 3, concurrency = 2): Prom
     };
   } finally {
     agent.destroy();
-    await pool?.close();
+    await pool.close();
     await server.stop();
   }
 }
