@@ -92,6 +92,30 @@ test('log out everywhere from one browser signs the other browser out', async ()
   await b.context.close();
 });
 
+// Regression: a hash changed after the shell's first render but before it subscribed to
+// `hashchange` was lost, and the page stayed on the dashboard (a flaky Security centre in the tests).
+test('when the address changes while the shell is mounting then the shell follows it', async () => {
+  const { context, page } = await newPage(browser);
+  // Just before the shell subscribes, move the address without an event, as a change that
+  // landed between its first render and its subscription would look to it.
+  await page.addInitScript(() => {
+    const add = window.addEventListener.bind(window);
+    let moved = false;
+    window.addEventListener = ((type: string, ...rest: [EventListenerOrEventListenerObject]) => {
+      if (type === 'hashchange' && !moved) {
+        moved = true;
+        history.replaceState(null, '', '#/security');
+      }
+      return add(type, ...rest);
+    }) as typeof window.addEventListener;
+  });
+  await signInWithPassword(page, server.origin, 'carol', PASSWORD);
+  await page.getByTestId('who').waitFor();
+  await page.getByRole('heading', { name: 'Sign-in factors' }).waitFor();
+  assert.equal(new URL(page.url()).hash, '#/security');
+  await context.close();
+});
+
 test('every control of the signed-in shell is reachable by keyboard and labelled', async () => {
   const { context, page } = await newPage(browser);
   await signInWithPassword(page, server.origin, 'carol', PASSWORD);

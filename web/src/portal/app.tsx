@@ -32,6 +32,9 @@ function useHash(): string {
   useEffect(() => {
     const on = () => setHash(read());
     addEventListener('hashchange', on);
+    // The hash may have changed between the first render and this subscription (a link followed
+    // while the shell was mounting): read it once more so that change is not lost.
+    on();
     return () => removeEventListener('hashchange', on);
   }, []);
   return hash;
