@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -7,7 +9,14 @@ import { seedDemoAccount } from '../../src/trading/demo.ts';
 import { PASSWORD, testConfig } from '../support/harness.ts';
 import { freePort } from '../support/net.ts';
 
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * Where the browser tests save their screenshots: the documentation's own folder when
+ * PC_UPDATE_SCREENSHOTS=1 (to refresh them on purpose), otherwise a scratch folder, so a test run
+ * leaves the work tree as it found it.
+ */
+export const SCREENSHOTS = process.env['PC_UPDATE_SCREENSHOTS']
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+  : join(tmpdir(), 'portcullis-screenshots', sep);
 
 /** The launch the lead prescribed for Debian's chromium on a small CI machine. */
 export function launchChromium(): Promise<Browser> {
