@@ -145,9 +145,12 @@ if (want('credentials')) {
 
 if (want('credentials-http')) {
   const r = await benchCredentialHttp();
+  // Where the server's time goes: CPU µs per request on its event-loop thread, against the baseline's.
+  const loopUs = (m: { serverMainUs: number }, base: { serverMainUs: number }) =>
+    `${f(m.serverMainUs)} vs ${f(base.serverMainUs)} µs/req`;
   results['credentialsHttp'] = r;
   rows.push({
-    benchmark: `signed GET positions req/s (${r.connections} conns; p99 ${r.positions.p99Ms} ms; non-2xx ${r.positions.non2xx})`,
+    benchmark: `signed GET positions req/s (${r.connections} conns; p99 ${r.positions.p99Ms} ms; non-2xx ${r.positions.non2xx}; server event loop ${loopUs(r.positions, r.bareGet)})`,
     measured: f(r.positions.rps),
     baseline: `${f(r.bareGet.rps)} bare GET`,
     ratio: f(r.positionsRatio, 3),
@@ -155,7 +158,7 @@ if (want('credentials-http')) {
     met: r.positionsRatio >= 0.8 && r.positions.non2xx === 0,
   });
   rows.push({
-    benchmark: `signed, scope- and risk-checked ${r.symbol} orders/s (${r.connections} conns; non-2xx ${r.orders.non2xx})`,
+    benchmark: `signed, scope- and risk-checked ${r.symbol} orders/s (${r.connections} conns; non-2xx ${r.orders.non2xx}; server event loop ${loopUs(r.orders, r.barePost)})`,
     measured: f(r.orders.rps),
     baseline: `${f(r.barePost.rps)} bare POST`,
     ratio: f(r.ordersRatio, 3),

@@ -22,7 +22,15 @@ export interface Throughput {
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
+  /** The server's CPU time per request: its event-loop thread, and the whole process. */
+  serverMainUs: number;
+  serverProcessUs: number;
   firstFailure?: string;
+}
+
+interface CpuSample {
+  mainUs: number;
+  processUs: number;
 }
 
 export interface CredentialHttpResult {
@@ -96,6 +104,7 @@ async function load(o: {
   sign?: { keyId: string; secret: string; path: string | (() => string) };
   seconds: number;
   connections: number;
+  cpu: () => Promise<CpuSample>;
 }): Promise<Throughput> {
   const key = o.sign ? prepareHmacKey(o.sign.secret) : undefined;
   const defaultPath = new URL(o.url).pathname;
@@ -105,6 +114,7 @@ async function load(o: {
   }
   let next = 0;
   let firstFailure: string | undefined;
+  const before = await o.cpu();
   const r = await autocannon({
     url: o.url,
     duration: o.seconds,
@@ -124,11 +134,15 @@ async function load(o: {
       },
     ],
   });
+  const after = await o.cpu();
+  const sent = Math.max(1, r.requests.total);
   return {
     rps: r.requests.average,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     non2xx: r.non2xx,
+    serverMainUs: (after.mainUs - before.mainUs) / sent,
+    serverProcessUs: (after.processUs - before.processUs) / sent,
     ...(firstFailure !== undefined && { firstFailure }),
   };
 }
@@ -148,6 +162,8 @@ function pick(rs: Throughput[]): Throughput {
     p50Ms: median(rs.map((r) => r.p50Ms)),
     p99Ms: median(rs.map((r) => r.p99Ms)),
     non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
+    serverMainUs: median(rs.map((r) => r.serverMainUs)),
+    serverProcessUs: median(rs.map((r) => r.serverProcessUs)),
     ...(rs.find((r) => r.firstFailure) && { firstFailure: rs.find((r) => r.firstFailure)!.firstFailure! }),
   };
 }
@@ -168,6 +184,16 @@ export async function benchCredentialHttp(
     child.once('message', (m) => resolve(m as Ready));
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
+  const cpu = () =>
+    new Promise<CpuSample>((resolve) => {
+      const onMessage = (m: { type: string } & CpuSample) => {
+        if (m.type !== 'cpu') return;
+        child.off('message', onMessage);
+        resolve(m);
+      };
+      child.on('message', onMessage);
+      child.send({ type: 'cpu' });
+    });
   try {
     const base = `http://127.0.0.1:${ready.port}`;
     const positionsPath = `/api/v1/accounts/${ready.accountId}/positions`;
@@ -194,9 +220,23 @@ export async function benchCredentialHttp(
       // The baselines carry the same PC-* headers (which the bare route never checks), so that
       // the load generator, sharing the machine's two cores, does the same work per request in both.
       bareGet: () =>
-        load({ url: `${base}/bench/bare`, method: 'GET', sign: sign('/bench/bare'), seconds, connections }),
+        load({
+          url: `${base}/bench/bare`,
+          method: 'GET',
+          sign: sign('/bench/bare'),
+          seconds,
+          connections,
+          cpu,
+        }),
       positions: () =>
-        load({ url: base + positionsPath, method: 'GET', sign: sign(positionsPath), seconds, connections }),
+        load({
+          url: base + positionsPath,
+          method: 'GET',
+          sign: sign(positionsPath),
+          seconds,
+          connections,
+          cpu,
+        }),
       barePost: () =>
         load({
           url: `${base}/bench/bare`,
@@ -205,6 +245,7 @@ export async function benchCredentialHttp(
           sign: sign('/bench/bare'),
           seconds,
           connections,
+          cpu,
         }),
       orders: () =>
         load({
@@ -214,6 +255,7 @@ export async function benchCredentialHttp(
           sign: sign(ordersPath),
           seconds,
           connections,
+          cpu,
         }),
     };
     const results: Record<keyof typeof runs, Throughput[]> = {
