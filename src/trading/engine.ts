@@ -31,7 +31,14 @@ import { isTradable } from './instruments.ts';
 import { type LedgerTxn, transfer } from './ledger.ts';
 import { ledgerRows, stageFillRows } from './ledger-rows.ts';
 import { TouchLiquidity } from './liquidity.ts';
-import { type OrderRecord, type OrderStatus, orderView, requestHash, toRow } from './order-model.ts';
+import {
+  OPEN_ORDER_SQL,
+  type OrderRecord,
+  type OrderStatus,
+  orderView,
+  requestHash,
+  toRow,
+} from './order-model.ts';
 import { notionalValue, type OrderRequest, signedQuantity } from './orders.ts';
 import type { Quote, QuoteSource } from './quotes.ts';
 import { denialError, RestingOrders } from './resting.ts';
@@ -350,7 +357,7 @@ export class TradingEngine {
           .updateTable('orders')
           .set({ status: 'cancelled', reason, updated_at: now })
           .where('account_id', '=', accountId)
-          .where('status', 'in', ['accepted', 'partially_filled']);
+          .where(OPEN_ORDER_SQL);
         if (symbol !== undefined) q = q.where('symbol', '=', symbol);
         await q.execute();
       });

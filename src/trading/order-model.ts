@@ -1,5 +1,6 @@
 /** Orders as the service keeps them, their lifecycle states and their JSON view. */
 import { createHash } from 'node:crypto';
+import { type SqlBool, sql } from 'kysely';
 import { Decimal } from './decimal.ts';
 import type { OrderRequest } from './orders.ts';
 import type { OrdersTable } from './tables.ts';
@@ -19,6 +20,13 @@ export const ORDER_STATUSES = [
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set(['accepted', 'partially_filled']);
+
+/**
+ * Open orders in SQL, written with literals: the condition of the partial index `orders_open`
+ * (migration 0005). SQLite uses that index only for a query whose WHERE clause holds this same
+ * term; bound parameters in its place would not match it.
+ */
+export const OPEN_ORDER_SQL = sql<SqlBool>`status in ('accepted', 'partially_filled')`;
 
 export interface OrderRecord {
   readonly id: string;

@@ -18,7 +18,7 @@ import type { Store } from '../store/db.ts';
 import { type AccountBook, loadBook } from './books.ts';
 import { type Decimal, dec } from './decimal.ts';
 import type { Caller, TradingEngine } from './engine.ts';
-import { fromRow, type OrderView, orderView } from './order-model.ts';
+import { fromRow, OPEN_ORDER_SQL, type OrderView, orderView } from './order-model.ts';
 import type { OrderRequest } from './orders.ts';
 import { type AuthnPorts, admit } from './ports.ts';
 
@@ -181,7 +181,7 @@ export class OrderService {
       .orderBy('created_at', 'desc')
       .orderBy('id')
       .limit(limit);
-    if (status === 'open') q = q.where('status', 'in', ['accepted', 'partially_filled']);
+    if (status === 'open') q = q.where(OPEN_ORDER_SQL);
     return (await q.execute()).map((r) => orderView(fromRow(r)));
   }
 

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { CompiledQuery, sql } from 'kysely';
+import type { SessionPrincipal } from '../../src/policy/principal.ts';
 import { loadBook } from '../../src/trading/books.ts';
 import { dec } from '../../src/trading/decimal.ts';
+import { OPEN_ORDER_SQL } from '../../src/trading/order-model.ts';
 import { tradingHarness } from '../http/trading/support.ts';
 import { ALL_DBS } from '../support/databases.ts';
 import { createUser, type Harness } from '../support/harness.ts';
@@ -158,6 +161,66 @@ for (const db of ALL_DBS) {
         .where('account_id', '=', a.id)
         .execute();
       assert.equal(fills.length, 20);
+    });
+
+    test('open orders are read through the partial index of open orders only', async () => {
+      const t = h.services.trading;
+      const owner = await createUser(h, 'resting');
+      const a = await t.accounts.open(
+        { ownerUserId: owner.id, entityId: 'ent_us', name: 'O', permissions: { stocks: true } },
+        {},
+      );
+      await t.funds.deposit(a.id, dec('1000000'), {});
+      const book = await t.orders.book(a.id);
+      const caller = { userId: owner.id, actor: { role: 'owner' as const } };
+      const q = t.feed.getQuote('AAPL')!;
+      const order = (limitPrice: typeof q.ask, id: string) =>
+        t.engine.place(
+          book,
+          caller,
+          { symbol: 'AAPL', side: 'buy', type: 'limit', quantity: dec('1'), limitPrice, timeInForce: 'day' },
+          id,
+          {},
+        );
+      await order(q.ask, 'filled-1');
+      const resting = await order(q.bid.sub(dec('1')), 'resting-1');
+      const session: SessionPrincipal = {
+        kind: 'session',
+        userId: owner.id,
+        sessionId: 'ses_contract',
+        interface: 'portal',
+        deviceId: null,
+        aal: 1,
+        factors: [],
+        isAdmin: false,
+        createdAt: 0,
+      };
+      const open = await t.orders.list(session, a.id, 'open', 100);
+      assert.deepEqual(
+        open.map((o) => o.id),
+        [resting.order.id],
+      );
+      const query = h.services.store.db
+        .selectFrom('orders')
+        .select('id')
+        .where('account_id', '=', a.id)
+        .where(OPEN_ORDER_SQL)
+        .compile();
+      const plan = await h.services.store.db.transaction().execute(async (trx) => {
+        if (db.kind === 'sqlite') {
+          const r = await trx.executeQuery<{ detail: string }>(
+            CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]),
+          );
+          return r.rows.map((row) => row.detail).join('\n');
+        }
+        // On a table this small PostgreSQL would scan it; forbid that to see which index it picks.
+        await sql`set local enable_seqscan = off`.execute(trx);
+        const r = await trx.executeQuery<{ 'QUERY PLAN': string }>(
+          CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]),
+        );
+        return r.rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+      assert.match(plan, /orders_open/, plan);
     });
   });
 }

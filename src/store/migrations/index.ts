@@ -6,6 +6,7 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_authn.ts';
 import * as m0003 from './0003_accounts.ts';
 import * as m0004 from './0004_credentials.ts';
+import * as m0005 from './0005_open_orders_index.ts';
 
 /** Migrations in order; names sort lexically. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_authn': m0002,
   '0003_accounts': m0003,
   '0004_credentials': m0004,
+  '0005_open_orders_index': m0005,
 };
 
 /** Every migration's name, in the order they apply. */
