@@ -9,6 +9,20 @@ import { tradingHarness } from '../http/trading/support.ts';
 import { ALL_DBS } from '../support/databases.ts';
 import { createUser, type Harness } from '../support/harness.ts';
 
+/** A user with a funded US stock account, its book, and the owner as caller. */
+async function fundedStockAccount(h: Harness, name: string, cash: string) {
+  const t = h.services.trading;
+  const owner = await createUser(h, name);
+  const a = await t.accounts.open(
+    { ownerUserId: owner.id, entityId: 'ent_us', name, permissions: { stocks: true } },
+    {},
+  );
+  await t.funds.deposit(a.id, dec(cash), {});
+  const book = await t.orders.book(a.id);
+  const caller = { userId: owner.id, actor: { role: 'owner' as const } };
+  return { t, owner, a, book, caller };
+}
+
 for (const db of ALL_DBS) {
   describe(`trading storage contract (${db.kind})`, () => {
     let h: Harness;
@@ -50,15 +64,7 @@ for (const db of ALL_DBS) {
     });
 
     test('a book reloaded from storage equals the one built in memory', async () => {
-      const t = h.services.trading;
-      const owner = await createUser(h, 'reload');
-      const a = await t.accounts.open(
-        { ownerUserId: owner.id, entityId: 'ent_us', name: 'R', permissions: { stocks: true } },
-        {},
-      );
-      await t.funds.deposit(a.id, dec('250000'), {});
-      const book = await t.orders.book(a.id);
-      const caller = { userId: owner.id, actor: { role: 'owner' as const } };
+      const { t, owner, a, book, caller } = await fundedStockAccount(h, 'reload', '250000');
       const q = t.feed.getQuote('AAPL')!;
       await t.engine.place(
         book,
@@ -119,15 +125,7 @@ for (const db of ALL_DBS) {
     });
 
     test('orders written in one group commit are all stored, with fills merged into their insert', async () => {
-      const t = h.services.trading;
-      const owner = await createUser(h, 'batch');
-      const a = await t.accounts.open(
-        { ownerUserId: owner.id, entityId: 'ent_us', name: 'B', permissions: { stocks: true } },
-        {},
-      );
-      await t.funds.deposit(a.id, dec('1000000'), {});
-      const book = await t.orders.book(a.id);
-      const caller = { userId: owner.id, actor: { role: 'owner' as const } };
+      const { t, owner, a, book, caller } = await fundedStockAccount(h, 'batch', '1000000');
       const ask = t.feed.getQuote('MSFT')!.ask;
       const placed = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
@@ -164,15 +162,7 @@ for (const db of ALL_DBS) {
     });
 
     test('open orders are read through the partial index of open orders only', async () => {
-      const t = h.services.trading;
-      const owner = await createUser(h, 'resting');
-      const a = await t.accounts.open(
-        { ownerUserId: owner.id, entityId: 'ent_us', name: 'O', permissions: { stocks: true } },
-        {},
-      );
-      await t.funds.deposit(a.id, dec('1000000'), {});
-      const book = await t.orders.book(a.id);
-      const caller = { userId: owner.id, actor: { role: 'owner' as const } };
+      const { t, owner, a, book, caller } = await fundedStockAccount(h, 'resting', '1000000');
       const q = t.feed.getQuote('AAPL')!;
       const order = (limitPrice: typeof q.ask, id: string) =>
         t.engine.place(
