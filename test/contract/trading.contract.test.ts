@@ -64,7 +64,7 @@ for (const db of ALL_DBS) {
     });
 
     test('a book reloaded from storage equals the one built in memory', async () => {
-      const { t, owner, a, book, caller } = await fundedStockAccount(h, 'reload', '250000');
+      const { t, a, book, caller } = await fundedStockAccount(h, 'reload', '250000');
       const q = t.feed.getQuote('AAPL')!;
       await t.engine.place(
         book,
@@ -125,7 +125,7 @@ for (const db of ALL_DBS) {
     });
 
     test('orders written in one group commit are all stored, with fills merged into their insert', async () => {
-      const { t, owner, a, book, caller } = await fundedStockAccount(h, 'batch', '1000000');
+      const { t, a, book, caller } = await fundedStockAccount(h, 'batch', '1000000');
       const ask = t.feed.getQuote('MSFT')!.ask;
       const placed = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
