@@ -83,8 +83,8 @@ const port = typeof address === 'object' && address ? address.port : 0;
 
 process.on('message', async (msg: { type: string }) => {
   if (msg.type === 'cpu') {
-    // CPU time so far, of the event-loop thread and of the whole process (with the hashing,
-    // checkpoint and GC threads), in microseconds.
+    // CPU time so far, of the event-loop thread and of the whole process (with its worker
+    // and GC threads), in microseconds.
     const main = process.threadCpuUsage();
     const all = process.cpuUsage();
     process.send!({ type: 'cpu', mainUs: main.user + main.system, processUs: all.user + all.system });

@@ -22,11 +22,11 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set(['accepted', 'partially_filled']);
 
 /**
- * Open orders in SQL, written with literals: the condition of the partial index `orders_open`
- * (migration 0005). SQLite uses that index only for a query whose WHERE clause holds this same
- * term; bound parameters in its place would not match it.
+ * Open orders (OPEN_STATUSES) in SQL, written with literals: the condition of the partial index
+ * `orders_open` (migration 0005). SQLite uses that index only for a query whose WHERE clause holds
+ * this same term; bound parameters in its place would not match it.
  */
-export const OPEN_ORDER_SQL = sql<SqlBool>`status in ('accepted', 'partially_filled')`;
+export const OPEN_ORDER_SQL = sql<SqlBool>`status in (${sql.join([...OPEN_STATUSES].map((s) => sql.lit(s)))})`;
 
 export interface OrderRecord {
   readonly id: string;
