@@ -16,6 +16,13 @@ export interface LoginBenchResult {
   strictRatio: number;
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
+  /** CPU per sign-in during the sign-in rounds: the server's event loop, its other threads (hashing, GC), and this process (the load generator). */
+  cpuMsPerSignIn: { serverLoop: number; serverOtherThreads: number; loadGenerator: number };
+}
+
+interface CpuAt {
+  mainUs: number;
+  processUs: number;
 }
 
 function post(
@@ -111,11 +118,20 @@ export async function benchLogin(seconds = 4, rounds = 3, concurrency = 2): Prom
     const onThreads: number[] = [];
     const signIns: number[] = [];
     await server.request('loop:start', 'loop:started');
+    const cpu = { loopUs: 0, otherUs: 0, clientUs: 0 };
     for (let i = 0; i < rounds; i++) {
       raw.push(await forDuration(seconds, concurrency, rawVerify));
       onThreads.push(await forDuration(seconds, concurrency, threadedVerify));
+      const before = await server.request<CpuAt>('cpu', 'cpu:at');
+      const client = process.cpuUsage();
       signIns.push(await forDuration(seconds, concurrency, signIn));
+      const used = process.cpuUsage(client);
+      const after = await server.request<CpuAt>('cpu', 'cpu:at');
+      cpu.loopUs += after.mainUs - before.mainUs;
+      cpu.otherUs += after.processUs - before.processUs - (after.mainUs - before.mainUs);
+      cpu.clientUs += used.user + used.system;
     }
+    const total = signIns.reduce((n, r) => n + r * seconds, 0);
     const loop = await server.request<{ p99Ms: number; maxMs: number }>('loop:stop', 'loop');
     const argon2VerifiesPerSecond = median(raw);
     const signInsPerSecond = median(signIns);
@@ -131,6 +147,11 @@ export async function benchLogin(seconds = 4, rounds = 3, concurrency = 2): Prom
       strictRatio: signInsPerSecond / argon2OnServerThreadsPerSecond,
       eventLoopP99Ms: loop.p99Ms,
       eventLoopMaxMs: loop.maxMs,
+      cpuMsPerSignIn: {
+        serverLoop: cpu.loopUs / total / 1000,
+        serverOtherThreads: cpu.otherUs / total / 1000,
+        loadGenerator: cpu.clientUs / total / 1000,
+      },
     };
   } finally {
     agent.destroy();

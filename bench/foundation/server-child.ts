@@ -37,6 +37,11 @@ process.on('message', async (msg: { type: string }) => {
       p99Ms: loop.percentile(99) / 1e6,
       maxMs: loop.max / 1e6,
     });
+  } else if (msg.type === 'cpu') {
+    // CPU time so far of the event-loop thread and of the whole process (with the hashing threads), µs.
+    const main = process.threadCpuUsage();
+    const all = process.cpuUsage();
+    process.send!({ type: 'cpu:at', mainUs: main.user + main.system, processUs: all.user + all.system });
   } else if (msg.type === 'stop') {
     await app.close();
     await services.close();
