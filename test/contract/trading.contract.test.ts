@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
-import type { SessionPrincipal } from '../../src/policy/principal.ts';
 import { loadBook } from '../../src/trading/books.ts';
 import { dec } from '../../src/trading/decimal.ts';
 import { OPEN_ORDER_SQL } from '../../src/trading/order-model.ts';
 import { tradingHarness } from '../http/trading/support.ts';
+import { sessionPrincipal } from '../support/authn.ts';
 import { ALL_DBS } from '../support/databases.ts';
 import { createUser, type Harness } from '../support/harness.ts';
 
@@ -174,18 +174,7 @@ for (const db of ALL_DBS) {
         );
       await order(q.ask, 'filled-1');
       const resting = await order(q.bid.sub(dec('1')), 'resting-1');
-      const session: SessionPrincipal = {
-        kind: 'session',
-        userId: owner.id,
-        sessionId: 'ses_contract',
-        interface: 'portal',
-        deviceId: null,
-        aal: 1,
-        factors: [],
-        isAdmin: false,
-        createdAt: 0,
-      };
-      const open = await t.orders.list(session, a.id, 'open', 100);
+      const open = await t.orders.list(sessionPrincipal(owner.id), a.id, 'open', 100);
       assert.deepEqual(
         open.map((o) => o.id),
         [resting.order.id],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DEV_SMS_OUTBOX } from '../../src/authn/factors/sms-senders.ts';
 import { totpCode } from '../../src/authn/factors/totp.ts';
 import { deviceIdFromPublicKey } from '../../src/devices/device-keys.ts';
+import type { SessionPrincipal } from '../../src/policy/principal.ts';
 import {
   type Harness,
   loginPortal,
@@ -167,4 +168,23 @@ export { loginPortal, startFlow };
 export function lastSmsCode(dataDir: string): string {
   const lines = readFileSync(join(dataDir, DEV_SMS_OUTBOX), 'utf8').trim().split('\n');
   return /code is (\d{6})/.exec(JSON.parse(lines.at(-1)!).message)![1]!;
+}
+
+/**
+ * A signed-in person as the services see them, for calling a service directly (no HTTP):
+ * a fresh password-only portal session unless `over` says otherwise.
+ */
+export function sessionPrincipal(userId: string, over: Partial<SessionPrincipal> = {}): SessionPrincipal {
+  return {
+    kind: 'session',
+    userId,
+    sessionId: 'ses_direct',
+    interface: 'portal',
+    deviceId: null,
+    aal: 1,
+    factors: [],
+    isAdmin: false,
+    createdAt: 0,
+    ...over,
+  };
 }

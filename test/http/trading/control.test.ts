@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { SessionPrincipal } from '../../../src/policy/principal.ts';
+import { sessionPrincipal } from '../../support/authn.ts';
 import { ALL_DBS } from '../../support/databases.ts';
 import type { Harness } from '../../support/harness.ts';
 import { call, customer, limitBuy, sessionFor, touch, tradingHarness } from './support.ts';
@@ -59,17 +59,7 @@ for (const db of ALL_DBS) {
 
     test('the service-level kill switch (for API credentials) halts and can flatten', async () => {
       const c = await withOpenOrders('kill_service');
-      const principal: SessionPrincipal = {
-        kind: 'session',
-        userId: c.userId,
-        sessionId: 'ses_service',
-        interface: 'desktop',
-        deviceId: null,
-        aal: 1,
-        factors: [],
-        isAdmin: false,
-        createdAt: h.clock.now,
-      };
+      const principal = sessionPrincipal(c.userId, { interface: 'desktop', createdAt: h.clock.now });
       const r = await h.services.trading.killSwitch(c.account.id, principal, { flatten: true }, {});
       assert.equal(r.cancelledOrders, 2);
       assert.equal(r.flattened?.[0]?.status, 'filled');

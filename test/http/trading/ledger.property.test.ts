@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { SessionPrincipal } from '../../../src/policy/principal.ts';
 import { Decimal, dec } from '../../../src/trading/decimal.ts';
+import { sessionPrincipal } from '../../support/authn.ts';
 import { ALL_DBS } from '../../support/databases.ts';
 import { createUser, type Harness } from '../../support/harness.ts';
 import { tradingHarness } from './support.ts';
@@ -65,17 +66,11 @@ for (const db of ALL_DBS) {
             {},
           );
           await t.funds.deposit(account.id, dec('20000'), {});
-          const principal: SessionPrincipal = {
-            kind: 'session',
-            userId: user.id,
-            sessionId: 'ses_prop',
-            interface: 'portal',
-            deviceId: null,
+          const principal = sessionPrincipal(user.id, {
             aal: 2,
             factors: [{ method: 'totp', at: h.clock.now }],
-            isAdmin: false,
             createdAt: h.clock.now,
-          };
+          });
           const payee = await t.funds.addPayee(
             principal,
             account.id,
