@@ -21,3 +21,25 @@ export function benchConfig(env: Record<string, string> = {}): Config {
 }
 
 export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** CPU time used so far, in microseconds: the event-loop thread, and the whole process (with its worker and GC threads). */
+export interface CpuSample {
+  mainUs: number;
+  processUs: number;
+}
+
+/** Sampled inside a bench server and sent to the bench over IPC. */
+export function cpuSample(): CpuSample {
+  const main = process.threadCpuUsage();
+  const all = process.cpuUsage();
+  return { mainUs: main.user + main.system, processUs: all.user + all.system };
+}
+
+/**
+ * The `execArgv` of a bench server: with BENCH_CPU_PROF=folder it writes its CPU profile there
+ * (for finding where time goes).
+ */
+export function benchServerExecArgv(): string[] {
+  const profile = process.env['BENCH_CPU_PROF'];
+  return profile ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profile}`] : process.execArgv;
+}

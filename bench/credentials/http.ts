@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { canonicalString, prepareHmacKey, signHmac } from '../../src/credentials/signing.ts';
 import type { OpenMarket } from '../../test/support/market.ts';
-import { median } from '../support.ts';
+import { benchServerExecArgv, type CpuSample, median } from '../support.ts';
 import { type PacedResult, paced } from './paced.ts';
 
 export interface Throughput {
@@ -26,11 +26,6 @@ export interface Throughput {
   serverMainUs: number;
   serverProcessUs: number;
   firstFailure?: string;
-}
-
-interface CpuSample {
-  mainUs: number;
-  processUs: number;
 }
 
 export interface CredentialHttpResult {
@@ -175,9 +170,8 @@ export async function benchCredentialHttp(
 ): Promise<CredentialHttpResult> {
   const profile = process.env['BENCH_CPU_PROF'];
   const child = fork(new URL('./server-child.ts', import.meta.url), {
-    // BENCH_CPU_PROF=folder writes the server's CPU profile there (for finding where time goes);
-    // the paced latency rounds are then left out, so the profile shows the throughput rounds.
-    ...(profile && { execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profile}`] }),
+    // With BENCH_CPU_PROF the paced latency rounds are left out, so the profile shows the throughput rounds.
+    execArgv: benchServerExecArgv(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<Ready>((resolve, reject) => {
@@ -187,7 +181,7 @@ export async function benchCredentialHttp(
   const cpu = () =>
     new Promise<CpuSample>((resolve) => {
       const onMessage = (m: { type: string } & CpuSample) => {
-        if (m.type !== 'cpu') return;
+        if (m.type !== 'cpu:at') return;
         child.off('message', onMessage);
         resolve(m);
       };

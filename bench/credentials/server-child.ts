@@ -8,7 +8,7 @@ import { createServices } from '../../src/container.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { dec } from '../../src/trading/decimal.ts';
 import { openMarketNow } from '../../test/support/market.ts';
-import { benchConfig } from '../support.ts';
+import { benchConfig, cpuSample } from '../support.ts';
 
 const config = benchConfig({
   PORTCULLIS_API_KEY_RATE_BURST: '100000',
@@ -83,11 +83,7 @@ const port = typeof address === 'object' && address ? address.port : 0;
 
 process.on('message', async (msg: { type: string }) => {
   if (msg.type === 'cpu') {
-    // CPU time so far, of the event-loop thread and of the whole process (with its worker
-    // and GC threads), in microseconds.
-    const main = process.threadCpuUsage();
-    const all = process.cpuUsage();
-    process.send!({ type: 'cpu', mainUs: main.user + main.system, processUs: all.user + all.system });
+    process.send!({ type: 'cpu:at', ...cpuSample() });
   } else if (msg.type === 'stop') {
     await app.close();
     await services.close();

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { benchServerExecArgv } from '../support.ts';
 
 export interface BenchServer {
   port: number;
@@ -10,11 +11,9 @@ export interface BenchServer {
 
 /** Starts bench/foundation/server-child.ts in its own Node 24 process. */
 export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
-  const profile = process.env['BENCH_CPU_PROF'];
   const child: ChildProcess = fork(new URL('./server-child.ts', import.meta.url), [], {
     env: { ...process.env, ...env },
-    // BENCH_CPU_PROF=folder writes the server's CPU profile there (for finding where time goes).
-    ...(profile && { execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profile}`] }),
+    execArgv: benchServerExecArgv(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = (type: string) =>

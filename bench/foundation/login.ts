@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { hash, verify } from '@node-rs/argon2';
 import { HashPool } from '../../src/identity/hash-pool.ts';
-import { median } from '../support.ts';
+import { type CpuSample, median } from '../support.ts';
 import { startBenchServer } from './child.ts';
 
 export interface LoginBenchResult {
@@ -18,11 +18,6 @@ export interface LoginBenchResult {
   eventLoopMaxMs: number;
   /** CPU per sign-in during the sign-in rounds: the server's event loop, its other threads (hashing, GC), and this process (the load generator). */
   cpuMsPerSignIn: { serverLoop: number; serverOtherThreads: number; loadGenerator: number };
-}
-
-interface CpuAt {
-  mainUs: number;
-  processUs: number;
 }
 
 function post(
@@ -122,11 +117,11 @@ export async function benchLogin(seconds = 4, rounds = 3, concurrency = 2): Prom
     for (let i = 0; i < rounds; i++) {
       raw.push(await forDuration(seconds, concurrency, rawVerify));
       onThreads.push(await forDuration(seconds, concurrency, threadedVerify));
-      const before = await server.request<CpuAt>('cpu', 'cpu:at');
+      const before = await server.request<CpuSample>('cpu', 'cpu:at');
       const client = process.cpuUsage();
       signIns.push(await forDuration(seconds, concurrency, signIn));
       const used = process.cpuUsage(client);
-      const after = await server.request<CpuAt>('cpu', 'cpu:at');
+      const after = await server.request<CpuSample>('cpu', 'cpu:at');
       cpu.loopUs += after.mainUs - before.mainUs;
       cpu.otherUs += after.processUs - before.processUs - (after.mainUs - before.mainUs);
       cpu.clientUs += used.user + used.system;

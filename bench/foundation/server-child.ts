@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createServices } from '../../src/container.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { benchConfig } from '../support.ts';
+import { benchConfig, cpuSample } from '../support.ts';
 
 const PASSWORD = 'benchmark passphrase 2026';
 const config = benchConfig({
@@ -38,10 +38,7 @@ process.on('message', async (msg: { type: string }) => {
       maxMs: loop.max / 1e6,
     });
   } else if (msg.type === 'cpu') {
-    // CPU time so far of the event-loop thread and of the whole process (with the hashing threads), µs.
-    const main = process.threadCpuUsage();
-    const all = process.cpuUsage();
-    process.send!({ type: 'cpu:at', mainUs: main.user + main.system, processUs: all.user + all.system });
+    process.send!({ type: 'cpu:at', ...cpuSample() });
   } else if (msg.type === 'stop') {
     await app.close();
     await services.close();
